@@ -1,18 +1,44 @@
-// feederlab command line: thin; parses arguments and calls the library (see ../shared/design/cli.md).
+// feederlab command line: thin; parses arguments and calls the library (../shared/design/cli.md).
+// Errors become exit codes here: 2 bad input (file:line or element named), 3 numerical failure.
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
 
+#include "commands.hpp"
 #include "feederlab/core/error.hpp"
+#include "feederlab/core/log.hpp"
+
+namespace core = feederlab::core;
 
 int main(int argc, char** argv) {
-  CLI::App app{"feederlab: feeder import, checks, reduction and FIDVR studies"};
+  CLI::App app{"feederlab: feeder import, checks, power flow, reduction and FIDVR studies"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "feederlab 0.1.0");
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "More progress messages on stderr");
+  feederlab::cli::registerInfo(app);
+  feederlab::cli::registerValidate(app);
+  feederlab::cli::registerPowerflow(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : feederlab::core::kExitBadInput;
+    return code == 0 ? core::kExitOk : core::kExitBadInput;
+  } catch (const feederlab::cli::ChecksFailed& e) {
+    std::cerr << e.what() << "\n";
+    return core::kExitChecksFailed;
+  } catch (const core::InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return core::kExitBadInput;
+  } catch (const core::ModelError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return core::kExitBadInput;
+  } catch (const core::NumericalError& e) {
+    std::cerr << "numerical failure: " << e.what() << "\n";
+    return core::kExitNumerical;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return core::kExitBadInput;
   }
-  return 0;
+  return core::kExitOk;
 }

@@ -21,8 +21,9 @@ struct Conductor {
   // Phase conductor (or the bare wire)
   double gmr_m = 0.0;
   double radius_m = 0.0;
-  double r_ac_ohm_per_m = 0.0;
-  double r_dc_ohm_per_m = 0.0;
+  double r_ac_ohm_per_m = 0.0;  // <= 0: 1.02 * r_dc (OpenDSS ConductorData default)
+  double r_dc_ohm_per_m = 0.0;  // <= 0: r_ac / 1.02; Deri uses r_dc, Carson/FullCarson r_ac
+  double cap_radius_m = 0.0;    // radius for the overhead potential coefficient; <= 0: radius_m
   // Cable insulation (CN and TS)
   double eps_r = 2.3;            // relative permittivity of the insulation
   double ins_layer_m = 0.0;      // insulation thickness
@@ -33,6 +34,9 @@ struct Conductor {
   double dia_strand_m = 0.0;
   double gmr_strand_m = 0.0;
   double r_strand_ohm_per_m = 0.0;
+  // OpenDSS CNData semicon flag: true (default) takes C across the insulation layer only,
+  // false uses Kersting's CN formula up to the strand circle (ch. 5; as Synergi does).
+  bool semicon = true;
   // Tape shield (TSData)
   double dia_shield_m = 0.0;
   double tape_layer_m = 0.0;
