@@ -122,13 +122,43 @@ class Checker {
     }
   }
 
+  // A loop is reported on a switch in the cycle when there is one (closing a normally-open tie
+  // is the usual cause), else on the branch outside the radial tree.
   void checkLoops() {
     for (int bi : topo_.loop_branches) {
-      const auto& br = topo_.branches[static_cast<std::size_t>(bi)];
-      add(Severity::Warning, "loop", graph::branchName(f_, br), locationOf(br),
-          fmt::format("closes a loop between '{}' and '{}': the feeder is meshed, reduction assumes a radial feeder",
-                      busName(br.from), busName(br.to)));
+      const auto& closing = topo_.branches[static_cast<std::size_t>(bi)];
+      const graph::Branch* blamed = &closing;
+      if (closing.kind != graph::BranchKind::Switch)
+        for (int ci : cycleBranches(closing))
+          if (topo_.branches[static_cast<std::size_t>(ci)].kind == graph::BranchKind::Switch) {
+            blamed = &topo_.branches[static_cast<std::size_t>(ci)];
+            break;
+          }
+      add(Severity::Warning, "loop", graph::branchName(f_, *blamed), locationOf(*blamed),
+          fmt::format("closed loop through {} between '{}' and '{}': the feeder is meshed, reduction assumes "
+                      "a radial feeder",
+                      graph::branchName(f_, closing), busName(closing.from), busName(closing.to)));
     }
+  }
+
+  // Tree branches on the cycle that `closing` forms (paths from both ends up to their meeting bus).
+  std::vector<int> cycleBranches(const graph::Branch& closing) const {
+    const auto a = graph::pathToSource(topo_, closing.from);
+    const auto b = graph::pathToSource(topo_, closing.to);
+    std::set<BusId> on_a(a.begin(), a.end());
+    BusId meet = kNoBus;
+    for (BusId x : b)
+      if (on_a.count(x)) {
+        meet = x;
+        break;
+      }
+    std::vector<int> out;
+    for (const auto* path : {&a, &b})
+      for (BusId x : *path) {
+        if (x == meet) break;
+        out.push_back(topo_.parent_branch[static_cast<std::size_t>(x)]);
+      }
+    return out;
   }
 
   const core::SourceLocation& locationOf(const graph::Branch& br) const {
