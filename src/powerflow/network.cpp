@@ -170,7 +170,8 @@ std::string Network::nodeName(int index) const {
 }
 
 Primitive Network::makePrimitive(ElementKind kind, int element,
-                                 const std::vector<const model::Terminal*>& terminals, int conductors) const {
+                                 const std::vector<const model::Terminal*>& terminals, int conductors,
+                                 int phases) const {
   Primitive p;
   p.kind = kind;
   p.element = element;
@@ -178,12 +179,7 @@ Primitive Network::makePrimitive(ElementKind kind, int element,
   p.conductors = conductors;
   for (const auto* t : terminals)
     for (int k = 0; k < conductors; ++k) {
-      // Default node numbering follows the element's phase count (conductors beyond it: ground).
-      const int phases = kind == ElementKind::Transformer || (kind != ElementKind::Line && terminals.size() == 1 &&
-                                                              kind != ElementKind::Source)
-                             ? conductors - 1
-                             : conductors;
-      const int num = conductorNode(*t, k, std::max(phases, 1));
+      const int num = conductorNode(*t, k, phases);
       p.node_nums.push_back(num);
       p.nodes.push_back(num > 0 ? nodeIndex(t->bus, num) : -1);
     }
@@ -198,7 +194,7 @@ void Network::buildPrimitives() {
   for (size_t i = 0; i < f.sources.size(); ++i) {
     const auto& s = f.sources[i];
     if (!s.enabled) continue;
-    Primitive p = makePrimitive(ElementKind::Source, static_cast<int>(i), {&s.bus1}, s.phases);
+    Primitive p = makePrimitive(ElementKind::Source, static_cast<int>(i), {&s.bus1}, s.phases, s.phases);
     p.y = detail::sourceY(s);
     sources_.push_back(std::move(p));
     source_emf_.push_back(detail::sourceEmf(s));
@@ -206,7 +202,7 @@ void Network::buildPrimitives() {
   for (size_t i = 0; i < f.lines.size(); ++i) {
     const auto& l = f.lines[i];
     if (!l.enabled || l.open) continue;
-    Primitive p = makePrimitive(ElementKind::Line, static_cast<int>(i), {&l.bus1, &l.bus2}, l.phases);
+    Primitive p = makePrimitive(ElementKind::Line, static_cast<int>(i), {&l.bus1, &l.bus2}, l.phases, l.phases);
     if (!touches(p)) continue;
     p.y = detail::lineY(l);
     branches_.push_back(std::move(p));
@@ -216,15 +212,15 @@ void Network::buildPrimitives() {
     if (!x.enabled) continue;
     std::vector<const model::Terminal*> ts;
     for (const auto& w : x.windings) ts.push_back(&w.terminal);
-    Primitive p = makePrimitive(ElementKind::Transformer, static_cast<int>(i), ts, x.phases + 1);
+    Primitive p = makePrimitive(ElementKind::Transformer, static_cast<int>(i), ts, x.phases + 1, x.phases);
     if (!touches(p)) continue;
     branches_.push_back(std::move(p));
   }
   for (size_t i = 0; i < f.reactors.size(); ++i) {
     const auto& r = f.reactors[i];
     if (!r.enabled) continue;
-    Primitive p = r.bus2 ? makePrimitive(ElementKind::Reactor, static_cast<int>(i), {&r.bus1, &*r.bus2}, r.phases)
-                         : makePrimitive(ElementKind::Reactor, static_cast<int>(i), {&r.bus1}, detail::reactorConductors(r));
+    Primitive p = r.bus2 ? makePrimitive(ElementKind::Reactor, static_cast<int>(i), {&r.bus1, &*r.bus2}, r.phases, r.phases)
+                         : makePrimitive(ElementKind::Reactor, static_cast<int>(i), {&r.bus1}, detail::reactorConductors(r), r.phases);
     if (!touches(p)) continue;
     p.y = detail::reactorY(r);
     branches_.push_back(std::move(p));
@@ -232,8 +228,8 @@ void Network::buildPrimitives() {
   for (size_t i = 0; i < f.capacitors.size(); ++i) {
     const auto& c = f.capacitors[i];
     if (!c.enabled) continue;
-    Primitive p = c.bus2 ? makePrimitive(ElementKind::Capacitor, static_cast<int>(i), {&c.bus1, &*c.bus2}, c.phases)
-                         : makePrimitive(ElementKind::Capacitor, static_cast<int>(i), {&c.bus1}, detail::capacitorConductors(c));
+    Primitive p = c.bus2 ? makePrimitive(ElementKind::Capacitor, static_cast<int>(i), {&c.bus1, &*c.bus2}, c.phases, c.phases)
+                         : makePrimitive(ElementKind::Capacitor, static_cast<int>(i), {&c.bus1}, detail::capacitorConductors(c), c.phases);
     if (!touches(p)) continue;
     branches_.push_back(std::move(p));
   }

@@ -112,7 +112,7 @@ class Network {
   void buildPattern();
   void stampLoadPattern();
   Primitive makePrimitive(ElementKind kind, int element, const std::vector<const model::Terminal*>& terminals,
-                          int conductors) const;
+                          int conductors, int phases) const;
 
   const model::Feeder* feeder_;
   std::vector<NodeInfo> nodes_;
