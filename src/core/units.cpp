@@ -37,7 +37,7 @@ const char* lengthUnitName(LengthUnit u) {
 double metersPer(LengthUnit u) {
   switch (u) {
     case LengthUnit::None: return 1.0;
-    case LengthUnit::Mile: return 1609.344;
+    case LengthUnit::Mile: return 1609.3;  // OpenDSS LineUnits.pas value, so converted codes match it
     case LengthUnit::Kft: return 304.8;
     case LengthUnit::Km: return 1000.0;
     case LengthUnit::Meter: return 1.0;

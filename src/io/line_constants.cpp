@@ -61,13 +61,17 @@ Frame makeFrame(const Options& options) {
   return fr;
 }
 
-bool isCable(const Conductor& c) { return c.kind != ConductorKind::Bare; }
+bool isCable(const Conductor& c) {
+  return c.kind != ConductorKind::Bare;
+}
 
 [[noreturn]] void fail(const std::string& message) {
   throw std::invalid_argument("line constants: " + message);
 }
 
-std::string condName(std::size_t i) { return "conductor " + std::to_string(i + 1); }
+std::string condName(std::size_t i) {
+  return "conductor " + std::to_string(i + 1);
+}
 
 double distance(const Conductor& a, const Conductor& b) {
   return std::hypot(a.x_m - b.x_m, a.h_m - b.h_m);
@@ -90,13 +94,11 @@ void validateCable(const Conductor& c, std::size_t i) {
     checkPositive(c.dia_strand_m, "strand diameter", i);
     checkPositive(c.gmr_strand_m, "strand GMR", i);
     checkPositive(c.r_strand_ohm_per_m, "strand resistance", i);
-    checkPositive(c.dia_cable_m - c.dia_strand_m, "neutral circle diameter (dia_cable - dia_strand)",
-                  i);
+    checkPositive(c.dia_cable_m - c.dia_strand_m, "neutral circle diameter (dia_cable - dia_strand)", i);
   } else {
     checkPositive(c.tape_layer_m, "tape layer", i);
     checkPositive(c.dia_shield_m - c.tape_layer_m, "mean tape diameter (dia_shield - tape_layer)", i);
-    if (!(c.tape_lap_pct >= 0.0 && c.tape_lap_pct < 100.0))
-      fail(condName(i) + ": tape lap must be in [0, 100) %");
+    if (!(c.tape_lap_pct >= 0.0 && c.tape_lap_pct < 100.0)) fail(condName(i) + ": tape lap must be in [0, 100) %");
   }
 }
 
@@ -108,23 +110,18 @@ void validateConductor(const Conductor& c, std::size_t i, bool cable_geometry) {
     fail(condName(i) + ": resistance (r_ac or r_dc) must be > 0");
   if (c.h_m == 0.0) fail(condName(i) + ": height must not be 0");
   if (!cable_geometry && c.h_m < 0.0)  // OpenDSS: overhead heights must be > 0 (images)
-    fail(condName(i) + ": overhead conductor height must be > 0 (got " + std::to_string(c.h_m) +
-         " m)");
+    fail(condName(i) + ": overhead conductor height must be > 0 (got " + std::to_string(c.h_m) + " m)");
   if (isCable(c)) validateCable(c, i);
 }
 
-void validate(const std::vector<Conductor>& conductors, int phases, const Options& options,
-              bool cable_geometry) {
+void validate(const std::vector<Conductor>& conductors, int phases, const Options& options, bool cable_geometry) {
   if (conductors.empty()) fail("no conductors");
   if (phases < 1 || static_cast<std::size_t>(phases) > conductors.size())
-    fail("phases (" + std::to_string(phases) + ") must be in 1.." +
-         std::to_string(conductors.size()) + " (the number of conductors)");
-  if (!(options.frequency_hz > 0.0) || !std::isfinite(options.frequency_hz))
-    fail("frequency must be > 0 Hz");
-  if (!(options.rho_ohm_m > 0.0) || !std::isfinite(options.rho_ohm_m))
-    fail("earth resistivity must be > 0 ohm-m");
-  for (std::size_t i = 0; i < conductors.size(); ++i)
-    validateConductor(conductors[i], i, cable_geometry);
+    fail("phases (" + std::to_string(phases) + ") must be in 1.." + std::to_string(conductors.size()) +
+         " (the number of conductors)");
+  if (!(options.frequency_hz > 0.0) || !std::isfinite(options.frequency_hz)) fail("frequency must be > 0 Hz");
+  if (!(options.rho_ohm_m > 0.0) || !std::isfinite(options.rho_ohm_m)) fail("earth resistivity must be > 0 ohm-m");
+  for (std::size_t i = 0; i < conductors.size(); ++i) validateConductor(conductors[i], i, cable_geometry);
   // As OpenDSS ConductorsInSameSpace: centres closer than the sum of the (core) radii.
   for (std::size_t i = 0; i < conductors.size(); ++i)
     for (std::size_t j = i + 1; j < conductors.size(); ++j)
@@ -175,8 +172,7 @@ Complex besselI1(Complex z) {
 // current, no skin effect). Deri: exact round-conductor skin effect from Rdc,
 // Zint = (1+j)/2 * sqrt(Rdc*f*mu0) * I0(a)/I1(a), a = (1+j)*sqrt(f*mu0/Rdc) (I0/I1 = 1 past |a| 35).
 Complex internalImpedance(const Conductor& c, const Frame& fr) {
-  if (fr.model != EarthModel::Deri)
-    return {c.r_ac_ohm_per_m, fr.w * kMu0 / (8.0 * kPi)};
+  if (fr.model != EarthModel::Deri) return {c.r_ac_ohm_per_m, fr.w * kMu0 / (8.0 * kPi)};
   const Complex one_j(1.0, 1.0);
   const Complex alpha = one_j * std::sqrt(fr.f * kMu0 / c.r_dc_ohm_per_m);
   const Complex ratio = std::abs(alpha) > 35.0 ? Complex(1.0, 0.0) : besselI0(alpha) / besselI1(alpha);
@@ -201,14 +197,11 @@ Complex fullCarson(double d_image, double theta, const Frame& fr) {
   const double m = 2.8099e-3 * d_image * std::sqrt(fr.f / fr.rho);
   const double m2 = m * m;
   const double p = kPi / 8.0 - b1 * m * std::cos(theta) +
-                   b2 * m2 * (std::log(std::exp(c2) / m) * std::cos(2.0 * theta) +
-                              theta * std::sin(2.0 * theta)) +
+                   b2 * m2 * (std::log(std::exp(c2) / m) * std::cos(2.0 * theta) + theta * std::sin(2.0 * theta)) +
                    b3 * m2 * m * std::cos(3.0 * theta) - d4 * m2 * m2 * std::cos(4.0 * theta);
-  const double q = 0.5 * std::log(1.85138 / m) + b1 * m * std::cos(theta) -
-                   d2 * m2 * std::cos(2.0 * theta) + b3 * m2 * m * std::cos(3.0 * theta) -
-                   b4 * m2 * m2 *
-                       (std::log(std::exp(c4) / m) * std::cos(4.0 * theta) +
-                        theta * std::sin(4.0 * theta));
+  const double q = 0.5 * std::log(1.85138 / m) + b1 * m * std::cos(theta) - d2 * m2 * std::cos(2.0 * theta) +
+                   b3 * m2 * m * std::cos(3.0 * theta) -
+                   b4 * m2 * m2 * (std::log(std::exp(c4) / m) * std::cos(4.0 * theta) + theta * std::sin(4.0 * theta));
   // + 0.5 ln(D): OpenDSS's correction so that Lf*ln(1/D_ij) + Ze gives Carson's ln(D'/D).
   return Complex(p, q + 0.5 * std::log(d_image)) * (fr.w * kMu0 / kPi);
 }
@@ -218,9 +211,8 @@ Complex earthImpedance(const Conductor& a, const Conductor& b, bool self, const 
   const double hb = std::abs(b.h_m);
   const double dx = a.x_m - b.x_m;
   switch (fr.model) {
-    case EarthModel::Carson:  // simplified Carson (Kersting eq. 4.x): R = omega*mu0/8
-      return {fr.w * kMu0 / 8.0,
-              (fr.w * kMu0 / kTwoPi) * std::log(658.5 * std::sqrt(fr.rho / fr.f))};
+    case EarthModel::Carson:  // Kersting's modified Carson (ch. 4): R = omega*mu0/8, one term
+      return {fr.w * kMu0 / 8.0, (fr.w * kMu0 / kTwoPi) * std::log(658.5 * std::sqrt(fr.rho / fr.f))};
     case EarthModel::FullCarson: {
       if (self) return fullCarson(2.0 * ha, 0.0, fr);
       const double d_image = std::hypot(ha + hb, dx);
@@ -246,8 +238,12 @@ struct Screen {
   double gmr = 0.0;
 };
 
-double cnRadius(const Conductor& c) { return 0.5 * (c.dia_cable_m - c.dia_strand_m); }
-double tsGmr(const Conductor& c) { return 0.5 * (c.dia_shield_m - c.tape_layer_m); }
+double cnRadius(const Conductor& c) {
+  return 0.5 * (c.dia_cable_m - c.dia_strand_m);
+}
+double tsGmr(const Conductor& c) {
+  return 0.5 * (c.dia_shield_m - c.tape_layer_m);
+}
 
 Screen makeScreen(const Conductor& c, std::size_t owner) {
   Screen s;
@@ -256,11 +252,11 @@ Screen makeScreen(const Conductor& c, std::size_t owner) {
     const double k = static_cast<double>(c.k_strands);
     const double radius = cnRadius(c);
     s.resistance = c.r_strand_ohm_per_m / k;
-    s.gmr = std::pow(c.gmr_strand_m * k * std::pow(radius, k - 1.0), 1.0 / k);  // Kersting 4.x
+    s.gmr = std::pow(c.gmr_strand_m * k * std::pow(radius, k - 1.0), 1.0 / k);  // Kersting ch. 4 GMR_cn
   } else {
     // r = rho / (pi * d_s * T) scaled by OpenDSS's lap factor sqrt(50 / (100 - lap)).
-    s.resistance = kInvPiTape * kRhoTapeShield /
-                   (c.dia_shield_m * c.tape_layer_m * std::sqrt(50.0 / (100.0 - c.tape_lap_pct)));
+    s.resistance =
+        kInvPiTape * kRhoTapeShield / (c.dia_shield_m * c.tape_layer_m * std::sqrt(50.0 / (100.0 - c.tape_lap_pct)));
     s.gmr = tsGmr(c);  // to the middle of the tape (Kersting)
   }
   return s;
@@ -281,8 +277,7 @@ double screenDistance(const Conductor& c, bool own_core, double d) {
 // Matrices
 
 // Primitive impedance of cores/bare wires (first n rows) and screens (after them), ohm/m.
-ZMatrix primitiveImpedance(const std::vector<Conductor>& cs, const std::vector<Screen>& screens,
-                           const Frame& fr) {
+ZMatrix primitiveImpedance(const std::vector<Conductor>& cs, const std::vector<Screen>& screens, const Frame& fr) {
   const std::size_t n = cs.size();
   const auto total = static_cast<Index>(n + screens.size());
   const Complex lf(0.0, fr.w * kMu0 / kTwoPi);
@@ -305,8 +300,7 @@ ZMatrix primitiveImpedance(const std::vector<Conductor>& cs, const std::vector<S
   for (std::size_t s = 0; s < screens.size(); ++s) {
     const Conductor& cable = cs[screens[s].owner];
     const auto ss = static_cast<Index>(n + s);
-    z(ss, ss) = screens[s].resistance + lf * std::log(1.0 / screens[s].gmr) +
-                earthImpedance(cable, cable, true, fr);
+    z(ss, ss) = screens[s].resistance + lf * std::log(1.0 / screens[s].gmr) + earthImpedance(cable, cable, true, fr);
     for (std::size_t t = 0; t < s; ++t) {  // screen to screen: centre distance
       const Conductor& other = cs[screens[t].owner];
       const auto tt = static_cast<Index>(n + t);
@@ -376,15 +370,13 @@ ZMatrix cableAdmittance(const std::vector<Conductor>& cs, const Frame& fr) {
 core::CMatrix toCMatrix(const ZMatrix& m) {
   core::CMatrix out(static_cast<std::size_t>(m.rows()));
   for (Index r = 0; r < m.rows(); ++r)
-    for (Index c = 0; c < m.cols(); ++c)
-      out(static_cast<std::size_t>(r), static_cast<std::size_t>(c)) = m(r, c);
+    for (Index c = 0; c < m.cols(); ++c) out(static_cast<std::size_t>(r), static_cast<std::size_t>(c)) = m(r, c);
   return out;
 }
 
 }  // namespace
 
-Result computeLineConstants(const std::vector<Conductor>& conductors, int phases,
-                            const Options& options) {
+Result computeLineConstants(const std::vector<Conductor>& conductors, int phases, const Options& options) {
   bool cable_geometry = false;
   for (const auto& c : conductors) cable_geometry = cable_geometry || isCable(c);
   validate(conductors, phases, options, cable_geometry);

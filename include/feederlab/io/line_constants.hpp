@@ -57,7 +57,12 @@ struct Result {
 
 // `conductors` lists the phase conductors first (positions 1..phases), then neutrals, exactly as
 // a LineSpacing orders them. Cable screens (CN/TS) add their own conductors internally, as
-// OpenDSS does. Throws std::invalid_argument with a message when the data are inconsistent
+// OpenDSS does (it gives screens only to cables in phase positions, where LineGeometry puts
+// them; here every cable gets one) and are always Kron-reduced. With any cable present the shunt
+// admittance is each cable's core-to-screen capacitance alone and bare wires get none (OpenDSS
+// CNTSLineConstants); otherwise it comes from the potential coefficients with images, which
+// needs every height > 0. Frequencies in (40, 1000) Hz use the GMR and drop the internal
+// reactance, as OpenDSS does. Throws std::invalid_argument with a message when the data are inconsistent
 // (coincident conductors, non-positive radius or GMR, phases > conductors).
 Result computeLineConstants(const std::vector<Conductor>& conductors, int phases,
                             const Options& options = {});

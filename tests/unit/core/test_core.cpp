@@ -41,7 +41,7 @@ TEST_CASE("length units convert as OpenDSS spells them") {
   CHECK(parseLengthUnit("m") == LengthUnit::Meter);
   CHECK(parseLengthUnit("none") == LengthUnit::None);
   CHECK_FALSE(parseLengthUnit("furlong").has_value());
-  CHECK(lengthConversion(LengthUnit::Mile, LengthUnit::Kft) == doctest::Approx(5.28));
+  CHECK(lengthConversion(LengthUnit::Mile, LengthUnit::Kft) == doctest::Approx(1609.3 / 304.8));
   CHECK(lengthConversion(LengthUnit::None, LengthUnit::Km) == 1.0);
 }
 

@@ -1,0 +1,178 @@
+// Power-flow solver: fixed-point current injection on a KLU-factored admittance matrix, with the
+// static control loop around it (see powerflow.hpp for the method and its sources).
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "controls.hpp"
+#include "feederlab/core/error.hpp"
+#include "feederlab/core/units.hpp"
+#include "feederlab/powerflow/powerflow.hpp"
+#include "load_models.hpp"
+#include "results.hpp"
+#include "sparse_lu.hpp"
+
+namespace feederlab::powerflow {
+
+using std::size_t;
+
+struct Solver::Impl {
+  const model::Feeder& feeder;
+  Options options;
+  Network network;
+  detail::SparseLu lu;
+  std::vector<Complex> v, rhs, values;
+  std::vector<double> scale;  // 1 / base volts per node for the convergence test
+  int iterations = 0;
+  double mismatch = 0;
+
+  Impl(const model::Feeder& f, Options o) : feeder(f), options(o), network(f) {}
+
+  void factor() {
+    network.admittanceValues(true, values);
+    if (!lu.factored()) {
+      SparseMatrix m = network.admittance(true);
+      lu.factor(m);
+    } else {
+      lu.refactor(values);
+    }
+  }
+
+  // Rated-impedance start: loads as their rated impedances, sources injecting.
+  void start() {
+    v = network.sourceInjection();
+    lu.solve(v);
+    fillBases();
+  }
+
+  // Buses without a kV base get the nearest of the circuit's voltage bases (as OpenDSS CalcVoltageBases).
+  void fillBases() {
+    const auto& nodes = network.nodes();
+    scale.assign(nodes.size(), 0.0);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      double base = nodes[i].base_volts;
+      if (base <= 0.0) {
+        const double kv = std::abs(v[i]) * core::kSqrt3 / 1000.0;
+        double best = 0.0;
+        for (double b : feeder.settings.voltage_bases_kv)
+          if (best == 0.0 || std::abs(std::log(b / kv)) < std::abs(std::log(best / kv))) best = b;
+        base = best > 0.0 ? core::lnVolts(best) : std::max(std::abs(v[i]), 1.0);
+      }
+      scale[i] = 1.0 / base;
+    }
+  }
+
+  void injectLoads(std::vector<Complex>& inj) const {
+    const auto& loads = network.loads();
+    for (const auto& cl : loads) {
+      const auto& load = feeder.loads[static_cast<size_t>(cl.load)];
+      for (size_t ph = 0; ph < cl.from.size(); ++ph) {
+        const int a = cl.from[ph], b = cl.to[ph];
+        const Complex vd = (a >= 0 ? v[static_cast<size_t>(a)] : Complex{}) - (b >= 0 ? v[static_cast<size_t>(b)] : Complex{});
+        // Compensation current: what the rated impedance in Y draws minus what the load draws.
+        const Complex i = cl.y_eq * vd - detail::loadCurrent(load, cl, vd);
+        if (a >= 0) inj[static_cast<size_t>(a)] += i;
+        if (b >= 0) inj[static_cast<size_t>(b)] -= i;
+      }
+    }
+  }
+
+  void iterate() {
+    const auto source = network.sourceInjection();
+    const int max_it = options.max_iterations;
+    for (int k = 0; k < max_it; ++k) {
+      rhs = source;
+      injectLoads(rhs);
+      lu.solve(rhs);
+      ++iterations;
+      mismatch = 0.0;
+      bool finite = true;
+      for (size_t i = 0; i < v.size(); ++i) {
+        mismatch = std::max(mismatch, std::abs(rhs[i] - v[i]) * scale[i]);
+        finite = finite && std::isfinite(rhs[i].real()) && std::isfinite(rhs[i].imag());
+      }
+      if (!finite) fail("the iteration diverged (non-finite voltages)");
+      std::swap(v, rhs);
+      if (mismatch < options.tolerance) return;
+    }
+    fail(fmt::format("no convergence after {} iterations", max_it));
+  }
+
+  [[noreturn]] void fail(const std::string& what) const {
+    std::vector<std::pair<double, size_t>> worst;
+    for (size_t i = 0; i < v.size(); ++i) {
+      const double d = std::abs(rhs[i] - v[i]) * scale[i];
+      worst.emplace_back(std::isfinite(d) ? d : 1e300, i);
+    }
+    const size_t k = std::min<size_t>(5, worst.size());
+    std::partial_sort(worst.begin(), worst.begin() + static_cast<long>(k), worst.end(), std::greater<>());
+    std::string msg = fmt::format("power flow: {}; max |dV| = {:.3g} pu; worst nodes:", what, mismatch);
+    for (size_t j = 0; j < k; ++j) msg += fmt::format(" {} ({:.3g} pu)", network.nodeName(static_cast<int>(worst[j].second)), worst[j].first);
+    throw core::NumericalError(msg);
+  }
+
+  ControlMode mode() const {
+    if (options.controls) return *options.controls;
+    return feeder.settings.controls_off ? ControlMode::Off : ControlMode::Static;
+  }
+};
+
+Solver::Solver(const model::Feeder& feeder, Options options) : impl_(std::make_unique<Impl>(feeder, options)) {}
+Solver::~Solver() = default;
+const Network& Solver::network() const { return impl_->network; }
+
+Result Solver::solve() {
+  auto& d = *impl_;
+  d.iterations = 0;
+  d.factor();
+  d.start();
+  d.iterate();
+  int control_iterations = 1;
+  std::vector<std::string> warnings;
+  if (d.mode() == ControlMode::Static) {
+    detail::ControlLoop loop(d.network);
+    const int max_ctrl = d.options.max_control_iterations > 0 ? d.options.max_control_iterations
+                                                              : d.feeder.settings.max_control_iterations;
+    while (loop.sample(d.v)) {
+      if (control_iterations >= max_ctrl) {
+        warnings.push_back(fmt::format("control iteration limit ({}) reached with actions pending", max_ctrl));
+        break;
+      }
+      if (loop.doNearest()) {
+        d.network.applyState();
+        d.factor();
+      }
+      d.iterate();
+      ++control_iterations;
+    }
+    warnings.insert(warnings.end(), loop.warnings.begin(), loop.warnings.end());
+  }
+  Result r = detail::buildResult(d.network, d.v, d.scale);
+  r.converged = true;
+  r.iterations = d.iterations;
+  r.control_iterations = control_iterations;
+  r.max_mismatch_pu = d.mismatch;
+  r.warnings = std::move(warnings);
+  return r;
+}
+
+Result Solver::resolve() {
+  auto& d = *impl_;
+  d.iterations = 0;
+  if (!d.lu.factored()) d.factor();
+  d.start();
+  d.iterate();
+  Result r = detail::buildResult(d.network, d.v, d.scale);
+  r.converged = true;
+  r.iterations = d.iterations;
+  r.control_iterations = 1;
+  r.max_mismatch_pu = d.mismatch;
+  return r;
+}
+
+Result solvePowerFlow(const model::Feeder& feeder, const Options& options) {
+  Solver solver(feeder, options);
+  return solver.solve();
+}
+
+}  // namespace feederlab::powerflow

@@ -1,0 +1,154 @@
+// Unit tests with hand-computed answers and hand-built feeders.
+#include <doctest/doctest.h>
+
+#include "feederlab/core/error.hpp"
+#include "feederlab/powerflow/powerflow.hpp"
+#include "paths.hpp"
+#include "pf_test_support.hpp"
+
+using namespace feederlab;
+using test::Complex;
+
+namespace {
+
+// Source -> 3-phase line without mutual coupling -> wye load.
+model::Feeder tinyFeeder(model::LoadModel lm) {
+  model::Feeder f;
+  model::Source s;
+  s.name = "src";
+  s.bus1 = test::term(f, "a", {1, 2, 3});
+  s.base_kv = 12.47;
+  s.z1_ohm = s.z0_ohm = Complex(0.1, 0.5);
+  f.sources.push_back(s);
+  model::Line l;
+  l.name = "l1";
+  l.bus1 = test::term(f, "a", {1, 2, 3});
+  l.bus2 = test::term(f, "b", {1, 2, 3});
+  l.impedance.z_per_length = test::lowerTri(3, {0.3, 0, 0.3, 0, 0, 0.3}, {0.6, 0, 0.6, 0, 0, 0.6});
+  l.impedance.y_per_length = core::CMatrix(3);
+  f.lines.push_back(l);
+  model::Load ld;
+  ld.name = "ld";
+  ld.bus1 = test::term(f, "b", {1, 2, 3, 0});
+  ld.kv = 12.47;
+  ld.kw = 3000;
+  ld.kvar = 1000;
+  ld.model = lm;
+  f.loads.push_back(ld);
+  f.settings.controls_off = true;
+  for (auto& b : f.buses) b.kv_base_ll = 12.47;
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("constant-impedance load matches the voltage divider") {
+  const auto f = tinyFeeder(model::LoadModel::ConstZ);
+  const auto r = powerflow::solvePowerFlow(f);
+  const double vln = core::lnVolts(12.47);
+  const Complex zl = std::conj(vln * vln / Complex(1e6, 1e6 / 3));  // per phase
+  const Complex zs(0.1, 0.5), zline(0.3, 0.6);
+  for (int ph = 0; ph < 3; ++ph) {
+    const Complex e = std::polar(vln, core::degToRad(-120.0 * ph));
+    const Complex expected = e * zl / (zs + zline + zl);
+    const Complex got = *r.voltage(f.findBus("b").value(), ph + 1);
+    CHECK(std::abs(got - expected) / vln < 1e-10);
+  }
+}
+
+TEST_CASE("constant-PQ load draws its nominal power and the balance closes") {
+  const auto f = tinyFeeder(model::LoadModel::ConstPQ);
+  const auto r = powerflow::solvePowerFlow(f);
+  CHECK(r.load_power.real() == doctest::Approx(3e6).epsilon(1e-9));
+  CHECK(r.load_power.imag() == doctest::Approx(1e6).epsilon(1e-9));
+  Complex src{};
+  for (const auto& p : r.source_power[0]) src += p;
+  const Complex balance = src - r.load_power - r.losses - r.shunt_power;
+  CHECK(std::abs(balance) / std::abs(src) < 1e-9);
+  // Line losses by hand: |I|^2 R per phase with I = conj(S/V) at the load.
+  double expected = 0;
+  for (const auto& lf : r.loads)
+    for (const auto& i : lf.current) expected += std::norm(i) * 0.3;
+  CHECK(r.losses.real() == doctest::Approx(expected).epsilon(1e-9));
+}
+
+TEST_CASE("non-convergence throws a NumericalError naming nodes") {
+  const auto f = tinyFeeder(model::LoadModel::ConstPQ);
+  powerflow::Options o;
+  o.max_iterations = 1;
+  o.tolerance = 1e-15;
+  try {
+    powerflow::solvePowerFlow(f, o);
+    FAIL("expected a NumericalError");
+  } catch (const core::NumericalError& e) {
+    CHECK(std::string(e.what()).find("worst nodes") != std::string::npos);
+    CHECK(std::string(e.what()).find("b.") != std::string::npos);
+  }
+}
+
+TEST_CASE("center-tapped service transformer gives 120/240 V with opposite halves") {
+  model::Feeder f;
+  model::Source s;
+  s.name = "src";
+  s.bus1 = test::term(f, "p", {1, 2, 3});
+  s.base_kv = 12.47;
+  s.z1_ohm = s.z0_ohm = Complex(0.01, 0.05);
+  f.sources.push_back(s);
+  model::Transformer t;
+  t.name = "ct";
+  t.phases = 1;
+  model::Winding w1, w2, w3;
+  w1.terminal = test::term(f, "p", {1, 0});
+  w1.kv = 7.2;
+  w2.terminal = test::term(f, "s", {1, 0});
+  w2.kv = 0.12;
+  w3.terminal = test::term(f, "s", {0, 2});
+  w3.kv = 0.12;
+  for (auto* w : {&w1, &w2, &w3}) w->kva = 25, w->r_pct = 0.6;
+  t.windings = {w1, w2, w3};
+  t.xhl_pct = 2.04, t.xht_pct = 2.04, t.xlt_pct = 1.36;
+  f.transformers.push_back(t);
+  f.settings.controls_off = true;
+  const auto r = powerflow::solvePowerFlow(f);
+  const auto bus = f.findBus("s").value();
+  const Complex v1 = *r.voltage(bus, 1), v2 = *r.voltage(bus, 2);
+  const Complex vp = *r.voltage(f.findBus("p").value(), 1);
+  CHECK(std::abs(v1 - vp * (0.12 / 7.2)) < 1e-3);
+  CHECK(std::abs(v1 + v2) < 1e-3);
+}
+
+TEST_CASE("IEEE 13 (hand-built, published taps) matches OpenDSS within 1e-4 pu") {
+  const auto f = test::ieee13Hand();
+  const auto r = powerflow::solvePowerFlow(f);
+  const auto ref = test::readReference(
+      test::sharedFeeder("ieee13/reference/opendss_solution/ieee13__published_taps.csv").string());
+  const auto a = test::compare(f, r, ref);
+  INFO("max dV ", a.max_dv_pu, " at ", a.worst_v, "; max dAngle ", a.max_dang_deg, " at ", a.worst_a);
+  CHECK(a.missing == 0);
+  CHECK(a.compared == static_cast<int>(ref.size()));
+  CHECK(a.max_dv_pu < 1e-4);
+  CHECK(a.max_dang_deg < 0.05);
+  Complex src{};
+  for (const auto& p : r.source_power[0]) src += p;
+  CHECK(src.real() / 1000 == doctest::Approx(3577.9722).epsilon(1e-4));
+  CHECK(r.losses.real() / 1000 == doctest::Approx(110.4978).epsilon(1e-3));
+  CHECK(std::abs(src - r.load_power - r.losses - r.shunt_power) / std::abs(src) < 1e-9);
+}
+
+TEST_CASE("IEEE 13 (hand-built) under static controls reaches OpenDSS's taps") {
+  auto f = test::ieee13Hand();
+  for (auto& t : f.transformers) t.windings[1].tap = t.name.starts_with("reg") ? 1.0 : t.windings[1].tap;
+  powerflow::Options o;
+  o.controls = powerflow::ControlMode::Static;
+  const auto r = powerflow::solvePowerFlow(f, o);
+  CHECK(r.taps.at("reg1") == 9);
+  CHECK(r.taps.at("reg2") == 6);
+  CHECK(r.taps.at("reg3") == 9);
+  CHECK(r.control_iterations == 3);
+  const auto ref = test::readReference(
+      test::sharedFeeder("ieee13/reference/opendss_solution/ieee13__controlled.csv").string());
+  const auto a = test::compare(f, r, ref);
+  INFO("max dV ", a.max_dv_pu, " at ", a.worst_v, "; max dAngle ", a.max_dang_deg, " at ", a.worst_a);
+  CHECK(a.max_dv_pu < 1e-4);
+  CHECK(a.max_dang_deg < 0.05);
+}
