@@ -24,5 +24,6 @@ struct FeederArgs {
 void registerInfo(CLI::App& app);
 void registerValidate(CLI::App& app);
 void registerPowerflow(CLI::App& app);
+void registerSynth(CLI::App& app);
 
 }  // namespace feederlab::cli
