@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   feederlab::cli::registerInfo(app);
   feederlab::cli::registerValidate(app);
   feederlab::cli::registerPowerflow(app);
+  feederlab::cli::registerSynth(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

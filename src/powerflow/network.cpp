@@ -370,4 +370,25 @@ std::vector<Complex> Network::sourceInjection() const {
   return inj;
 }
 
+RealSparseMatrix toRectangular(const SparseMatrix& m) {
+  RealSparseMatrix r;
+  r.n = 2 * m.n;
+  r.col_ptr.assign(static_cast<size_t>(r.n) + 1, 0);
+  for (int c = 0; c < m.n; ++c) {
+    const int begin = m.col_ptr[static_cast<size_t>(c)], end = m.col_ptr[static_cast<size_t>(c) + 1];
+    for (int part = 0; part < 2; ++part) {  // column of Re V_c, then of Im V_c
+      for (int k = begin; k < end; ++k) {
+        const Complex y = m.values[static_cast<size_t>(k)];
+        const int row = m.row_idx[static_cast<size_t>(k)];
+        r.row_idx.push_back(2 * row);
+        r.values.push_back(part == 0 ? y.real() : -y.imag());
+        r.row_idx.push_back(2 * row + 1);
+        r.values.push_back(part == 0 ? y.imag() : y.real());
+      }
+      r.col_ptr[static_cast<size_t>(2 * c + part) + 1] = static_cast<int>(r.row_idx.size());
+    }
+  }
+  return r;
+}
+
 }  // namespace feederlab::powerflow

@@ -82,45 +82,64 @@ bool sameBranch(const graph::Branch& b, const Primitive& p) {
   return false;
 }
 
-// Power per phase into the feeder at @head: every branch at @head except those back towards the
-// source (parallel units to the parent bus included), minus source-side loads beyond @head.
-void headPower(const Network& net, Result& r) {
-  const auto& f = net.feeder();
-  const graph::Topology topo = graph::buildTopology(f);
-  r.head_bus = graph::headBus(f, topo);
-  if (r.head_bus == model::kNoBus) return;
-  const model::BusId parent = topo.parent_bus[static_cast<size_t>(r.head_bus)];
-  std::vector<bool> upstream(r.branches.size(), false);
-  for (const auto& b : topo.branches) {
-    const bool joins_parent = (b.from == r.head_bus && b.to == parent) || (b.to == r.head_bus && b.from == parent);
-    if (!joins_parent || parent == model::kNoBus) continue;
-    for (size_t i = 0; i < net.branches().size(); ++i)
-      if (sameBranch(b, net.branches()[i])) upstream[i] = true;
-  }
-  for (size_t i = 0; i < r.branches.size(); ++i) {
-    if (upstream[i] || isShunt(f, net.branches()[i])) continue;
-    for (const auto& t : r.branches[i].terminals) {
-      if (t.bus != r.head_bus) continue;
+void headPower(const Network& net, const HeadInfo& head, Result& r) {
+  r.head_bus = head.bus;
+  for (int i : head.branches)
+    for (const auto& t : r.branches[static_cast<size_t>(i)].terminals) {
+      if (t.bus != head.bus) continue;
       for (size_t c = 0; c < t.nodes.size(); ++c)
         if (t.nodes[c] >= 1 && t.nodes[c] <= 3) r.head_power[static_cast<size_t>(t.nodes[c] - 1)] += t.power[c];
     }
-  }
-  for (int li : graph::sourceSideLoads(f, topo)) {
-    const auto& load = f.loads[static_cast<size_t>(li)];
-    if (load.bus1.bus == r.head_bus) continue;
-    for (const auto& lf : r.loads) {
-      if (lf.load != li) continue;
-      for (size_t ph = 0; ph < lf.voltage.size(); ++ph) {
-        const int node = ph < load.bus1.nodes.size() ? load.bus1.nodes[ph] : static_cast<int>(ph) + 1;
-        if (node >= 1 && node <= 3) r.head_power[static_cast<size_t>(node - 1)] -= lf.voltage[ph] * std::conj(lf.current[ph]);
-      }
+  const auto& f = net.feeder();
+  for (int li : head.excluded_loads) {
+    const auto& lf = r.loads[static_cast<size_t>(li)];
+    const auto& load = f.loads[static_cast<size_t>(lf.load)];
+    for (size_t ph = 0; ph < lf.voltage.size(); ++ph) {
+      const int node = ph < load.bus1.nodes.size() ? load.bus1.nodes[ph] : static_cast<int>(ph) + 1;
+      if (node >= 1 && node <= 3)
+        r.head_power[static_cast<size_t>(node - 1)] -= lf.voltage[ph] * std::conj(lf.current[ph]);
     }
   }
 }
 
 }  // namespace
 
-Result buildResult(const Network& net, const std::vector<Complex>& v, const std::vector<double>& inverse_base) {
+// @head (cli.md): every branch at @head except those back towards the source (parallel units to
+// the parent bus included); source-side loads beyond @head are taken out of head P/Q.
+HeadInfo headInfo(const Network& net) {
+  const auto& f = net.feeder();
+  HeadInfo h;
+  const graph::Topology topo = graph::buildTopology(f);
+  h.bus = graph::headBus(f, topo);
+  if (h.bus == model::kNoBus) return h;
+  const model::BusId parent = topo.parent_bus[static_cast<size_t>(h.bus)];
+  std::vector<bool> upstream(net.branches().size(), false);
+  for (const auto& b : topo.branches) {
+    const bool joins_parent = (b.from == h.bus && b.to == parent) || (b.to == h.bus && b.from == parent);
+    if (!joins_parent || parent == model::kNoBus) continue;
+    for (size_t i = 0; i < net.branches().size(); ++i)
+      if (sameBranch(b, net.branches()[i])) upstream[i] = true;
+  }
+  for (size_t i = 0; i < net.branches().size(); ++i) {
+    const auto& p = net.branches()[i];
+    if (upstream[i] || isShunt(f, p)) continue;
+    for (int t = 0; t < p.terminals; ++t)
+      if (terminalBus(f, p.kind, p.element, t) == h.bus) {
+        h.branches.push_back(static_cast<int>(i));
+        break;
+      }
+  }
+  const auto side = graph::sourceSideLoads(f, topo);
+  for (size_t i = 0; i < net.loads().size(); ++i) {
+    const int li = net.loads()[i].load;
+    if (f.loads[static_cast<size_t>(li)].bus1.bus != h.bus && std::find(side.begin(), side.end(), li) != side.end())
+      h.excluded_loads.push_back(static_cast<int>(i));
+  }
+  return h;
+}
+
+Result buildResult(const Network& net, const std::vector<Complex>& v, const std::vector<double>& inverse_base,
+                   const HeadInfo& head) {
   const auto& f = net.feeder();
   Result r;
   for (size_t i = 0; i < net.nodes().size(); ++i) {
@@ -185,7 +204,7 @@ Result buildResult(const Network& net, const std::vector<Complex>& v, const std:
   }
   for (size_t c = 0; c < f.capacitors.size(); ++c)
     r.capacitor_states[f.capacitors[c].name] = net.state().capacitor_steps[c];
-  headPower(net, r);
+  headPower(net, head, r);
   return r;
 }
 
@@ -203,6 +222,29 @@ std::optional<Complex> Result::voltage(model::BusId bus, int node) const {
   for (const auto& nv : voltages)
     if (nv.bus == bus && nv.node == node) return nv.volts;
   return std::nullopt;
+}
+
+}  // namespace feederlab::powerflow
+
+#include <fmt/format.h>
+
+#include "feederlab/core/error.hpp"
+#include "feederlab/core/units.hpp"
+
+namespace feederlab::powerflow {
+
+std::string voltagesCsv(const model::Feeder& feeder, const Result& result) {
+  std::string out = "bus,node,vmag_volts,vmag_pu,angle_deg,base_kv\n";
+  for (const auto& nv : result.voltages) {
+    const double mag = std::abs(nv.volts);
+    const double ang = mag > 0.0 ? core::radToDeg(std::arg(nv.volts)) : 0.0;
+    const double base_kv = nv.base_volts * core::kSqrt3 / 1000.0;
+    if (!std::isfinite(mag) || !std::isfinite(ang))
+      throw core::NumericalError("non-finite voltage at " + feeder.buses[static_cast<std::size_t>(nv.bus)].name);
+    fmt::format_to(std::back_inserter(out), "{},{},{:.10g},{:.10g},{:.10g},{:.6g}\n",
+                   feeder.buses[static_cast<std::size_t>(nv.bus)].name, nv.node, mag, nv.pu(), ang, base_kv);
+  }
+  return out;
 }
 
 }  // namespace feederlab::powerflow

@@ -2,6 +2,7 @@
 // static control loop around it (see powerflow.hpp for the method and its sources).
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <fmt/format.h>
 
 #include "controls.hpp"
@@ -25,6 +26,12 @@ struct Solver::Impl {
   std::vector<double> scale;  // 1 / base volts per node for the convergence test
   int iterations = 0;
   double mismatch = 0;
+  std::optional<detail::HeadInfo> head;
+
+  const detail::HeadInfo& headInfo() {
+    if (!head) head = detail::headInfo(network);
+    return *head;
+  }
 
   Impl(const model::Feeder& f, Options o) : feeder(f), options(o), network(f) {}
 
@@ -93,6 +100,7 @@ struct Solver::Impl {
       }
       if (!finite) fail("the iteration diverged (non-finite voltages)");
       std::swap(v, rhs);
+      if (options.on_iteration) options.on_iteration(iterations, mismatch);
       if (mismatch < options.tolerance) return;
     }
     fail(fmt::format("no convergence after {} iterations", max_it));
@@ -147,7 +155,7 @@ Result Solver::solve() {
     }
     warnings.insert(warnings.end(), loop.warnings.begin(), loop.warnings.end());
   }
-  Result r = detail::buildResult(d.network, d.v, d.scale);
+  Result r = detail::buildResult(d.network, d.v, d.scale, d.headInfo());
   r.converged = true;
   r.iterations = d.iterations;
   r.control_iterations = control_iterations;
@@ -162,7 +170,7 @@ Result Solver::resolve() {
   if (!d.lu.factored()) d.factor();
   d.start();
   d.iterate();
-  Result r = detail::buildResult(d.network, d.v, d.scale);
+  Result r = detail::buildResult(d.network, d.v, d.scale, d.headInfo());
   r.converged = true;
   r.iterations = d.iterations;
   r.control_iterations = 1;

@@ -50,6 +50,19 @@ struct SparseMatrix {
   std::vector<Complex> values;
 };
 
+// Real compressed sparse column matrix.
+struct RealSparseMatrix {
+  int n = 0;
+  std::vector<int> col_ptr;
+  std::vector<int> row_idx;
+  std::vector<double> values;
+};
+
+// The rectangular (real 2n) form of a complex nodal matrix, unknowns interleaved per node as
+// (Re V_i, Im V_i) and rows as (Re I_i, Im I_i): each entry g + jb becomes [[g, -b], [b, g]].
+// This is the form the DAE residual uses (architecture.md, "The DAE formulation").
+RealSparseMatrix toRectangular(const SparseMatrix& m);
+
 // A load compiled for fast evaluation: per phase the conductor pair across which it is connected.
 struct CompiledLoad {
   int load = -1;                 // index into Feeder::loads

@@ -17,6 +17,7 @@
 
 #include <array>
 #include <complex>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,6 +36,8 @@ struct Options {
   double tolerance = 1e-10;             // max |dV| per node, in pu of the node's base voltage
   int max_iterations = 500;
   int max_control_iterations = 0;       // 0: Settings::max_control_iterations
+  int acceleration_depth = 5;           // Anderson acceleration history (0: plain fixed point)
+  std::function<void(int iteration, double mismatch_pu)> on_iteration;  // diagnostics
 };
 
 // Currents and powers at one terminal of an element, per conductor, flowing INTO the element.
@@ -116,5 +119,13 @@ class Solver {
 
 // Convenience: Solver(feeder, options).solve().
 Result solvePowerFlow(const model::Feeder& feeder, const Options& options = {});
+
+}  // namespace feederlab::powerflow
+
+namespace feederlab::powerflow {
+
+// voltages.csv as ../shared/design/cli.md specifies: bus,node,vmag_volts,vmag_pu,angle_deg,base_kv.
+// Throws core::NumericalError if any value is not finite (no NaN is ever written).
+std::string voltagesCsv(const model::Feeder& feeder, const Result& result);
 
 }  // namespace feederlab::powerflow

@@ -1,0 +1,203 @@
+#include "csv_table.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "feederlab/core/strings.hpp"
+
+namespace feederlab::io::csv {
+
+core::SourceLocation cellLocation(const std::string& file, int line) { return core::SourceLocation{file, line}; }
+
+namespace {
+
+struct RawRecord {
+  int line = 0;
+  std::vector<std::string> fields;
+  bool comment_or_blank = false;
+};
+
+// Splits the text into records; quoted fields may hold commas, doubled quotes and newlines.
+std::vector<RawRecord> splitRecords(const std::string& file, std::string_view text) {
+  std::vector<RawRecord> records;
+  std::size_t i = 0;
+  int line = 1;
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // UTF-8 byte-order mark
+  while (i < text.size()) {
+    RawRecord rec;
+    rec.line = line;
+    std::string field;
+    bool quoted_any = false;
+    bool at_end = false;
+    while (!at_end) {
+      if (i >= text.size()) break;
+      const char c = text[i];
+      if (c == '"') {
+        const int quote_line = line;
+        quoted_any = true;
+        ++i;
+        for (;;) {
+          if (i >= text.size())
+            throw core::InputError(cellLocation(file, quote_line), "", "unterminated quoted field (truncated file?)");
+          if (text[i] == '"') {
+            if (i + 1 < text.size() && text[i + 1] == '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            ++i;
+            break;
+          }
+          if (text[i] == '\n') ++line;
+          field += text[i++];
+        }
+        continue;
+      }
+      if (c == ',') {
+        rec.fields.push_back(quoted_any ? field : std::string(core::trim(field)));
+        field.clear();
+        quoted_any = false;
+        ++i;
+        continue;
+      }
+      if (c == '\r' || c == '\n') {
+        if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        ++i;
+        ++line;
+        at_end = true;
+        continue;
+      }
+      field += c;
+      ++i;
+    }
+    rec.fields.push_back(quoted_any ? field : std::string(core::trim(field)));
+    const bool blank = rec.fields.size() == 1 && rec.fields[0].empty() && !quoted_any;
+    rec.comment_or_blank = blank || (!rec.fields.empty() && !rec.fields[0].empty() && rec.fields[0][0] == '#');
+    records.push_back(std::move(rec));
+  }
+  return records;
+}
+
+}  // namespace
+
+Table Table::parse(std::string file, std::string_view text) {
+  Table table;
+  table.file_ = std::move(file);
+  auto records = splitRecords(table.file_, text);
+  std::size_t first = 0;
+  while (first < records.size() && records[first].comment_or_blank) ++first;
+  if (first == records.size())
+    throw core::InputError(cellLocation(table.file_, 1), "", "empty file: expected a header row");
+  std::set<std::string> seen;
+  for (const auto& name : records[first].fields) {
+    std::string key = core::toLower(name);
+    if (key.empty())
+      throw core::InputError(cellLocation(table.file_, records[first].line), "",
+                             "empty column name in the header row");
+    if (!seen.insert(key).second)
+      throw core::InputError(cellLocation(table.file_, records[first].line), name,
+                             key + ": column appears twice in the header row");
+    table.header_.push_back(std::move(key));
+  }
+  for (std::size_t r = first + 1; r < records.size(); ++r) {
+    auto& rec = records[r];
+    if (rec.comment_or_blank) continue;
+    if (rec.fields.size() < table.header_.size()) {
+      const auto& missing = table.header_[rec.fields.size()];
+      throw core::InputError(cellLocation(table.file_, rec.line), "",
+                             missing + ": missing value (row has " + std::to_string(rec.fields.size()) +
+                                 " fields, the header " + std::to_string(table.header_.size()) +
+                                 "; truncated row?)");
+    }
+    if (rec.fields.size() > table.header_.size()) {
+      throw core::InputError(cellLocation(table.file_, rec.line), rec.fields[table.header_.size()],
+                             table.header_.back() + ": row has " + std::to_string(rec.fields.size()) +
+                                 " fields, the header " + std::to_string(table.header_.size()));
+    }
+    table.rows_.push_back(Row{rec.line, std::move(rec.fields)});
+  }
+  return table;
+}
+
+Table Table::read(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw core::InputError(cellLocation(path.string(), 0), "", "cannot read the file");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return parse(path.string(), buffer.str());
+}
+
+void Table::requireColumns(const std::vector<std::string_view>& names) const {
+  for (auto name : names)
+    if (!hasColumn(name))
+      throw core::InputError(cellLocation(file_, 1), "",
+                             std::string(name) + ": required column is missing from the header row");
+}
+
+std::optional<std::size_t> Table::findColumn(std::string_view name) const {
+  for (std::size_t i = 0; i < header_.size(); ++i)
+    if (header_[i] == name) return i;
+  return std::nullopt;
+}
+
+const std::string* Table::field(const Row& row, std::string_view column) const {
+  const auto index = findColumn(column);
+  if (!index || *index >= row.fields.size()) return nullptr;
+  return &row.fields[*index];
+}
+
+core::InputError Table::error(const Row& row, std::string_view column, const std::string& message) const {
+  const auto* value = field(row, column);
+  return core::InputError(cellLocation(file_, row.line), value ? *value : std::string(),
+                          std::string(column) + ": " + message);
+}
+
+std::string Table::text(const Row& row, std::string_view column) const {
+  const auto* value = field(row, column);
+  if (!findColumn(column))
+    throw core::InputError(cellLocation(file_, row.line), "",
+                           std::string(column) + ": required column is missing from the header row");
+  if (!value || value->empty()) throw error(row, column, "required value is empty");
+  return *value;
+}
+
+std::string Table::textOr(const Row& row, std::string_view column, std::string fallback) const {
+  const auto* value = field(row, column);
+  return value && !value->empty() ? *value : std::move(fallback);
+}
+
+double Table::number(const Row& row, std::string_view column) const {
+  const std::string value = text(row, column);
+  double out = 0.0;
+  if (!core::parseDouble(value, out)) throw error(row, column, "not a number");
+  return out;
+}
+
+std::optional<double> Table::optionalNumber(const Row& row, std::string_view column) const {
+  const auto* value = field(row, column);
+  if (!value || value->empty()) return std::nullopt;
+  double out = 0.0;
+  if (!core::parseDouble(*value, out)) throw error(row, column, "not a number");
+  return out;
+}
+
+double Table::numberOr(const Row& row, std::string_view column, double fallback) const {
+  return optionalNumber(row, column).value_or(fallback);
+}
+
+double Table::positive(const Row& row, std::string_view column, bool allow_zero) const {
+  const double value = number(row, column);
+  if (value < 0.0 || (!allow_zero && value == 0.0))
+    throw error(row, column, allow_zero ? "must not be negative" : "must be greater than zero");
+  return value;
+}
+
+int Table::integer(const Row& row, std::string_view column) const {
+  const std::string value = text(row, column);
+  int out = 0;
+  if (!core::parseInt(value, out)) throw error(row, column, "not an integer");
+  return out;
+}
+
+}  // namespace feederlab::io::csv
