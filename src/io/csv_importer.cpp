@@ -307,7 +307,7 @@ model::Feeder importUtilityCsv(const std::filesystem::path& folder) {
   csv::Builder b;
   b.folder = folder;
   b.feeder.format = "csv";
-  auto table = [&](const char* name, bool required) -> std::optional<csv::Table> {
+  auto table = [&](const char* name, const char* first_column, bool required) -> std::optional<csv::Table> {
     const fs::path path = folder / name;
     if (!csv::exists(path)) {
       if (required)
@@ -315,18 +315,18 @@ model::Feeder importUtilityCsv(const std::filesystem::path& folder) {
       return std::nullopt;
     }
     b.feeder.source_files.push_back(path.string());
-    return csv::Table::read(path);
+    return csv::Table::read(path, first_column);
   };
-  csv::readNodes(b, *table("nodes.csv", true));
-  csv::readConductors(b, *table("conductors.csv", true));
-  csv::readSubstation(b, *table("substation.csv", true));
-  csv::readSections(b, *table("sections.csv", true));
-  if (auto t = table("switches.csv", false)) csv::readSwitches(b, *t);
-  if (auto t = table("regulators.csv", false)) csv::readRegulators(b, *t);
-  csv::readTransformers(b, *table("transformers.csv", true));
-  csv::readCustomers(b, *table("customers.csv", true));
-  if (auto t = table("capacitors.csv", false)) csv::readCapacitors(b, *t);
-  if (auto t = table("scada.csv", false)) csv::readScada(b, *t);
+  csv::readNodes(b, *table("nodes.csv", "node_id", true));
+  csv::readConductors(b, *table("conductors.csv", "conductor_id", true));
+  csv::readSubstation(b, *table("substation.csv", "substation_id", true));
+  csv::readSections(b, *table("sections.csv", "section_id", true));
+  if (auto t = table("switches.csv", "switch_id", false)) csv::readSwitches(b, *t);
+  if (auto t = table("regulators.csv", "regulator_id", false)) csv::readRegulators(b, *t);
+  csv::readTransformers(b, *table("transformers.csv", "transformer_id", true));
+  csv::readCustomers(b, *table("customers.csv", "customer_id", true));
+  if (auto t = table("capacitors.csv", "capacitor_id", false)) csv::readCapacitors(b, *t);
+  if (auto t = table("scada.csv", "feeder_id", false)) csv::readScada(b, *t);
   std::set<double, std::greater<>> bases;
   for (const auto& bus : b.feeder.buses) bases.insert(bus.kv_base_ll);
   b.feeder.settings.voltage_bases_kv.assign(bases.begin(), bases.end());

@@ -12,6 +12,13 @@ core::SourceLocation cellLocation(const std::string& file, int line) { return co
 
 namespace {
 
+// An unterminated quote: where its record starts and which field holds it.
+struct UnterminatedQuote {
+  int line = 0;
+  std::size_t record_offset = 0;
+  std::size_t field_index = 0;
+};
+
 struct RawRecord {
   int line = 0;
   std::vector<std::string> fields;
@@ -19,12 +26,13 @@ struct RawRecord {
 };
 
 // Splits the text into records; quoted fields may hold commas, doubled quotes and newlines.
-std::vector<RawRecord> splitRecords(const std::string& file, std::string_view text) {
+std::vector<RawRecord> splitRecords(std::string_view text) {
   std::vector<RawRecord> records;
   std::size_t i = 0;
   int line = 1;
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // UTF-8 byte-order mark
   while (i < text.size()) {
+    const std::size_t record_offset = i;
     RawRecord rec;
     rec.line = line;
     std::string field;
@@ -38,8 +46,7 @@ std::vector<RawRecord> splitRecords(const std::string& file, std::string_view te
         quoted_any = true;
         ++i;
         for (;;) {
-          if (i >= text.size())
-            throw core::InputError(cellLocation(file, quote_line), "", "unterminated quoted field (truncated file?)");
+          if (i >= text.size()) throw UnterminatedQuote{quote_line, record_offset, rec.fields.size()};
           if (text[i] == '"') {
             if (i + 1 < text.size() && text[i + 1] == '"') {
               field += '"';
@@ -81,14 +88,30 @@ std::vector<RawRecord> splitRecords(const std::string& file, std::string_view te
 
 }  // namespace
 
-Table Table::parse(std::string file, std::string_view text) {
+Table Table::parse(std::string file, std::string_view text, std::string_view first_column) {
   Table table;
   table.file_ = std::move(file);
-  auto records = splitRecords(table.file_, text);
+  std::vector<RawRecord> records;
+  try {
+    records = splitRecords(text);
+  } catch (const UnterminatedQuote& q) {
+    // Name the column: the header is in the text before the broken record (if that is not it).
+    std::string column = "field " + std::to_string(q.field_index + 1);
+    if (q.record_offset > 0) {
+      const auto head = parse(table.file_, text.substr(0, q.record_offset), first_column);
+      if (q.field_index < head.header_.size()) column = head.header_[q.field_index];
+    } else if (q.field_index == 0 && !first_column.empty()) {
+      column = std::string(first_column);
+    }
+    throw core::InputError(cellLocation(table.file_, q.line), "",
+                           column + ": unterminated quoted field (truncated file?)");
+  }
   std::size_t first = 0;
   while (first < records.size() && records[first].comment_or_blank) ++first;
   if (first == records.size())
-    throw core::InputError(cellLocation(table.file_, 1), "", "empty file: expected a header row");
+    throw core::InputError(cellLocation(table.file_, 1), "",
+                           std::string(first_column.empty() ? "header" : first_column) +
+                               ": empty file, expected a header row");
   std::set<std::string> seen;
   for (const auto& name : records[first].fields) {
     std::string key = core::toLower(name);
@@ -120,12 +143,12 @@ Table Table::parse(std::string file, std::string_view text) {
   return table;
 }
 
-Table Table::read(const std::filesystem::path& path) {
+Table Table::read(const std::filesystem::path& path, std::string_view first_column) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw core::InputError(cellLocation(path.string(), 0), "", "cannot read the file");
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  return parse(path.string(), buffer.str());
+  return parse(path.string(), buffer.str(), first_column);
 }
 
 void Table::requireColumns(const std::vector<std::string_view>& names) const {

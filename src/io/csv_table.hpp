@@ -21,11 +21,12 @@ struct Row {
 class Table {
  public:
   // Parses CSV text (RFC 4180 quoting; blank lines and lines starting with '#' are skipped).
-  // `file` is the name used in messages. Throws InputError on an empty file, an unterminated
-  // quote, a duplicate or empty header name, or a row with more or fewer fields than the header.
-  static Table parse(std::string file, std::string_view text);
+  // `file` is the name used in messages; `first_column` names the column of an empty file's
+  // error. Throws InputError on an empty file, an unterminated quote, a duplicate or empty
+  // header name, or a row with more or fewer fields than the header.
+  static Table parse(std::string file, std::string_view text, std::string_view first_column = "");
   // Reads `path`; throws InputError when it cannot be read.
-  static Table read(const std::filesystem::path& path);
+  static Table read(const std::filesystem::path& path, std::string_view first_column = "");
 
   const std::string& file() const { return file_; }
   const std::vector<std::string>& header() const { return header_; }

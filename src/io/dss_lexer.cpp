@@ -283,7 +283,7 @@ std::vector<double> toSymMatrix(const Value& value, int order, const Where& wher
   }
   if (rows.size() == 1 && n > 1) {
     // No row separators: full row-major or lower triangle, by count.
-    const auto& all = rows.front();
+    const std::vector<double> all = rows.front();
     rows.clear();
     std::size_t k = 0;
     const bool full = all.size() == n * n;

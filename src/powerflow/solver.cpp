@@ -12,6 +12,7 @@
 #include "load_models.hpp"
 #include "results.hpp"
 #include "sparse_lu.hpp"
+#include "anderson.hpp"
 
 namespace feederlab::powerflow {
 
@@ -27,6 +28,7 @@ struct Solver::Impl {
   int iterations = 0;
   double mismatch = 0;
   std::optional<detail::HeadInfo> head;
+  detail::Anderson anderson;
 
   const detail::HeadInfo& headInfo() {
     if (!head) head = detail::headInfo(network);
@@ -84,9 +86,16 @@ struct Solver::Impl {
     }
   }
 
+  // Fixed point V = G(V) = Y^-1 (I_source + I_comp(V)), accelerated with Anderson mixing
+  // (Walker & Ni, "Anderson acceleration for fixed-point iterations", SIAM J. Numer. Anal. 49(4),
+  // 2011): the next iterate combines the last few G values so as to minimize the weighted
+  // residual G(V) - V. The converged point is the same fixed point; only the path is shorter.
   void iterate() {
     const auto source = network.sourceInjection();
     const int max_it = options.max_iterations;
+    const auto depth = static_cast<size_t>(std::max(options.acceleration_depth, 0));
+    anderson.reset(v.size(), depth);
+    double previous = 0.0;
     for (int k = 0; k < max_it; ++k) {
       rhs = source;
       injectLoads(rhs);
@@ -99,9 +108,14 @@ struct Solver::Impl {
         finite = finite && std::isfinite(rhs[i].real()) && std::isfinite(rhs[i].imag());
       }
       if (!finite) fail("the iteration diverged (non-finite voltages)");
-      std::swap(v, rhs);
       if (options.on_iteration) options.on_iteration(iterations, mismatch);
-      if (mismatch < options.tolerance) return;
+      if (mismatch < options.tolerance) {
+        std::swap(v, rhs);
+        return;
+      }
+      if (k > 0 && mismatch > 10.0 * previous) anderson.restart();  // safeguard
+      previous = mismatch;
+      anderson.step(v, rhs, scale);  // v <- accelerated next iterate
     }
     fail(fmt::format("no convergence after {} iterations", max_it));
   }

@@ -212,7 +212,7 @@ void FeederBuilder::padMountTap(int trunk_node, int transformer, int index, int 
 
 void FeederBuilder::build(std::vector<Unit> units) {
   rng.shuffle(units);
-  const int n_trunk = std::max(3, static_cast<int>(std::ceil(static_cast<double>(units.size()) / 1.7)));
+  const int n_trunk = std::max(3, static_cast<int>(std::ceil(static_cast<double>(units.size()) / 2.5)));
   const int split = std::max(2, static_cast<int>(std::lround(0.55 * n_trunk)));
   const int sectionalizer = std::max(1, n_trunk / 3);
   // Trunk: the main branch (336 ACSR) and, after `split`, a second branch (4/0 ACSR) at 45 degrees.

@@ -123,17 +123,24 @@ class Checker {
   }
 
   // A loop is reported on a switch in the cycle when there is one (closing a normally-open tie
-  // is the usual cause), else on the branch outside the radial tree.
+  // is the usual cause; of several, the one farthest from the source, where ties sit), else on
+  // the branch outside the radial tree.
   void checkLoops() {
     for (int bi : topo_.loop_branches) {
       const auto& closing = topo_.branches[static_cast<std::size_t>(bi)];
       const graph::Branch* blamed = &closing;
-      if (closing.kind != graph::BranchKind::Switch)
-        for (int ci : cycleBranches(closing))
-          if (topo_.branches[static_cast<std::size_t>(ci)].kind == graph::BranchKind::Switch) {
-            blamed = &topo_.branches[static_cast<std::size_t>(ci)];
-            break;
-          }
+      int best_depth = -1;
+      auto consider = [&](const graph::Branch& br) {
+        if (br.kind != graph::BranchKind::Switch) return;
+        const int depth = std::min(topo_.depth[static_cast<std::size_t>(br.from)],
+                                   topo_.depth[static_cast<std::size_t>(br.to)]);
+        if (depth > best_depth) {
+          best_depth = depth;
+          blamed = &br;
+        }
+      };
+      consider(closing);
+      for (int ci : cycleBranches(closing)) consider(topo_.branches[static_cast<std::size_t>(ci)]);
       add(Severity::Warning, "loop", graph::branchName(f_, *blamed), locationOf(*blamed),
           fmt::format("closed loop through {} between '{}' and '{}': the feeder is meshed, reduction assumes "
                       "a radial feeder",

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "feederlab/core/error.hpp"
+#include "feederlab/io/import.hpp"
 #include "test_dss_support.hpp"
 
 using namespace feederlab;
@@ -183,4 +184,33 @@ TEST_CASE("dss transformers: windings, arrays, losses and center-tap service tra
   CHECK(ll.pct_loadloss == doctest::Approx(0.01));
   CHECK(ll.windings[0].r_pct == doctest::Approx(0.005));
   CHECK(ll.xhl_pct == doctest::Approx(1.0));
+}
+
+TEST_CASE("dss Redirect resolves file names case-insensitively; extra commands run last") {
+  const auto master = test::writeScript("redirect", "Master.dss",
+                                        std::string(kCircuit) + "Redirect SUB/loads.DSS\n"
+                                                                "Set voltagebases=[12.47]\nCalcv\n");
+  std::filesystem::create_directories(master.parent_path() / "sub");
+  std::ofstream(master.parent_path() / "sub" / "Loads.dss") << "New Load.x bus1=src kW=10 pf=1\n";
+  io::DssImportOptions options;
+  options.extra_commands = {"Load.x.kW=20", "Set loadmult=2"};
+  const auto f = io::importDss(master, options);
+  CHECK(byName(f.loads, "x").kw == doctest::Approx(20.0));
+  CHECK(model::totalLoad(f).first == doctest::Approx(40.0));
+  CHECK(f.buses[0].kv_base_ll == doctest::Approx(12.47));
+  CHECK(f.source_files.size() == 2);
+}
+
+TEST_CASE("importFeeder: format detection and not-yet-supported formats") {
+  const auto master = test::writeScript("detect", "feeder.dss", std::string(kCircuit));
+  CHECK(io::detectFormat(master) == "dss");
+  CHECK(io::importFeeder(master).sources.size() == 1);
+  CHECK(io::detectFormat(master.parent_path()) == "csv");
+  const auto xml = master.parent_path() / "model.xml";
+  std::ofstream(xml) << "<?xml version=\"1.0\"?><rdf:RDF/>";
+  CHECK(io::detectFormat(xml) == "cim");
+  CHECK_THROWS_AS(io::importFeeder(xml), core::InputError);
+  CHECK_THROWS_AS(io::importFeeder(master.parent_path()), core::InputError);
+  CHECK_THROWS_AS(io::importFeeder(master, "shp"), core::InputError);
+  CHECK_THROWS_AS(io::importFeeder(master.parent_path() / "missing.dss"), core::InputError);
 }

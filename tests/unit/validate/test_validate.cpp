@@ -94,8 +94,10 @@ TEST_CASE("broken copies: each defect is reported with its element and file:line
     CHECK(hasFinding(r, "loop", "line.sw7", "IEEE123Master.dss:184"));
   }
   SUBCASE("kV-base mismatch") {
-    const auto r = validateDss(brokenIeee123("kv", "Transformer.XFM1.wdg=2 kv=4.16\n"));
-    CHECK(hasFinding(r, "transformer-kv-mismatch", "transformer.xfm1", "IEEE123Master.dss:190"));
+    // A 13.2 kV winding on the 4.16 kV bus 151.
+    const auto r = validateDss(brokenIeee123(
+        "kv", "New Transformer.badkv phases=3 windings=2 buses=[151 9151] kvs=[13.2 0.48] kvas=[500 500] XHL=2\n"));
+    CHECK(hasFinding(r, "transformer-kv-mismatch", "transformer.badkv", "broken.dss:2"));
   }
   SUBCASE("zero-impedance line") {
     const auto r = validateDss(brokenIeee123("zeroz", "New Line.zeroz phases=3 bus1=151 bus2=9151 r1=0 x1=0 r0=0 x0=0 c1=0 c0=0 length=1\n"));
