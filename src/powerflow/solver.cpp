@@ -96,6 +96,7 @@ struct Solver::Impl {
     const auto depth = static_cast<size_t>(std::max(options.acceleration_depth, 0));
     anderson.reset(v.size(), depth);
     double previous = 0.0;
+    int stalled = 0;
     for (int k = 0; k < max_it; ++k) {
       rhs = source;
       injectLoads(rhs);
@@ -113,7 +114,13 @@ struct Solver::Impl {
         std::swap(v, rhs);
         return;
       }
-      if (k > 0 && mismatch > 10.0 * previous) anderson.restart();  // safeguard
+      // Safeguard: the load models are piecewise (vminpu/vmaxpu bands); when a load hops between
+      // pieces the mixing history is stale, so drop it as soon as progress stalls.
+      stalled = (k > 0 && mismatch > 0.9 * previous) ? stalled + 1 : 0;
+      if (stalled >= 2 || (k > 0 && mismatch > 10.0 * previous)) {
+        anderson.restart();
+        stalled = 0;
+      }
       previous = mismatch;
       anderson.step(v, rhs, scale);  // v <- accelerated next iterate
     }

@@ -15,7 +15,7 @@ TEST_CASE("corpus of malformed scripts: exit 0 or 2, never a crash, errors name 
   const auto corpus = feederlab::test::sourceDir() / "tests/corpus/dss";
   int scripts = 0;
   int rejected = 0;
-  const std::regex file_line(R"([A-Za-z0-9_.\-]+\.dss:[0-9]+)", std::regex::icase);
+  const std::regex file_line(R"([A-Za-z0-9_.\-]+\.(dss|csv|txt):[0-9]+)", std::regex::icase);
   for (const auto& entry : fs::directory_iterator(corpus)) {
     if (entry.path().extension() != ".dss") continue;
     ++scripts;
