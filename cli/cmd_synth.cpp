@@ -1,6 +1,7 @@
 // `feederlab synth [--customers N] [--seed S] -o DIR`: a synthetic feeder in the utility CSV
 // export format (docs/utility-csv.md), byte-identical for a given N and S.
 #include <fmt/format.h>
+
 #include <memory>
 
 #include "commands.hpp"
@@ -20,10 +21,11 @@ struct SynthArgs {
 
 std::string readme(const synth::SyntheticFeeder& feeder, const SynthArgs& a) {
   const synth::Options options{a.customers, a.seed};
-  return fmt::format("# Synthetic feeder: {} customers, seed {}\n\nRegenerate byte for byte (from the project root, "
-                     "after scripts/build.sh):\n\n```\nbuild/bin/feederlab synth --customers {} --seed {} -o {}\n```\n\n"
-                     "{}",
-                     a.customers, a.seed, a.customers, a.seed, a.out, synth::describe(feeder, options));
+  return fmt::format(
+      "# Synthetic feeder: {} customers, seed {}\n\nRegenerate byte for byte (from the project root, "
+      "after scripts/build.sh):\n\n```\nbuild/bin/feederlab synth --customers {} --seed {} -o {}\n```\n\n"
+      "{}",
+      a.customers, a.seed, a.customers, a.seed, a.out, synth::describe(feeder, options));
 }
 
 }  // namespace
@@ -40,7 +42,8 @@ void registerSynth(CLI::App& app) {
     const synth::Options options{args->customers, args->seed};
     const auto feeder = synth::generateFeeder(options);
     const std::filesystem::path dir = args->out;
-    for (const auto& [name, content] : synth::writeUtilityCsv(feeder.tables)) core::writeFileAtomic(dir / name, content);
+    for (const auto& [name, content] : synth::writeUtilityCsv(feeder.tables))
+      core::writeFileAtomic(dir / name, content);
     core::writeFileAtomic(dir / "README.md", readme(feeder, *args));
     core::logInfo(fmt::format("synth: {} customers, {:.0f} kW, {} nodes written to {}", args->customers,
                               feeder.summary.total_kw, feeder.tables.nodes.size(), dir.string()));

@@ -14,11 +14,11 @@ namespace feederlab::io::csv {
 
 // Per-length data of one conductor or line code, already as phase matrices for `phases`.
 struct ConductorData {
-  int phases = 3;                  // 0: sequence data, any phase count
+  int phases = 3;  // 0: sequence data, any phase count
   core::LengthUnit unit = core::LengthUnit::Mile;
   bool sequence = true;
   model::LineImpedance::Sequence seq;
-  core::CMatrix z, c_nf;           // matrix form (phases x phases), ohm and nF per unit
+  core::CMatrix z, c_nf;  // matrix form (phases x phases), ohm and nF per unit
   double ampacity = 0.0;
 };
 

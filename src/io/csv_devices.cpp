@@ -10,7 +10,9 @@ namespace feederlab::io::csv {
 
 namespace {
 
-core::SourceLocation where(const Table& t, const Row& r) { return cellLocation(t.file(), r.line); }
+core::SourceLocation where(const Table& t, const Row& r) {
+  return cellLocation(t.file(), r.line);
+}
 
 XfmrType transformerType(const Table& t, const Row& row) {
   const std::string type = core::toLower(t.text(row, "type"));
@@ -153,7 +155,7 @@ double customerKw(const Table& t, const Row& row, model::LoadClass cls) {
 void readCustomers(Builder& b, const Table& t) {
   t.requireColumns({"customer_id", "transformer_id", "class", "count", "pf"});
   if (!t.hasColumn("peak_kw") && !t.hasColumn("monthly_kwh"))
-    throw core::InputError(cellLocation(t.file(), 1), "", "peak_kw: the table needs peak_kw or monthly_kwh");
+    throw CellError(t.file(), 1, "peak_kw", "", "the table needs a peak_kw or a monthly_kwh column");
   for (const auto& row : t.rows()) {
     model::Load load;
     load.name = b.newId(t, row, "customer_id", b.load_names);

@@ -48,7 +48,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-core::SourceLocation where(const Table& t, const Row& r) { return cellLocation(t.file(), r.line); }
+core::SourceLocation where(const Table& t, const Row& r) {
+  return cellLocation(t.file(), r.line);
+}
 
 void readNodes(Builder& b, const Table& t) {
   t.requireColumns({"node_id", "nominal_kv"});
@@ -64,7 +66,7 @@ void readNodes(Builder& b, const Table& t) {
     if (x && y) bus.coords = std::array<double, 2>{*x, *y};
     bases.insert(kv);
   }
-  if (t.rows().empty()) throw core::InputError(cellLocation(t.file(), 1), "", "node_id: the table has no rows");
+  if (t.rows().empty()) throw CellError(t.file(), 1, "node_id", "", "the table has no rows");
 }
 
 // Lower triangle, row by row, space-separated: n(n+1)/2 numbers -> symmetric n x n matrix.
@@ -78,8 +80,8 @@ core::CMatrix lowerTriangle(const Table& t, const Row& row, std::string_view col
   }
   const auto size = static_cast<std::size_t>(n);
   if (values.size() != size * (size + 1) / 2)
-    throw t.error(row, column, "expected " + std::to_string(size * (size + 1) / 2) +
-                                   " numbers (lower triangle, row by row)");
+    throw t.error(row, column,
+                  "expected " + std::to_string(size * (size + 1) / 2) + " numbers (lower triangle, row by row)");
   core::CMatrix m(size);
   std::size_t k = 0;
   for (std::size_t i = 0; i < size; ++i)
@@ -92,8 +94,7 @@ core::CMatrix lowerTriangle(const Table& t, const Row& row, std::string_view col
 
 core::LengthUnit lengthUnit(const Table& t, const Row& row, std::string_view column) {
   const auto unit = core::parseLengthUnit(core::toLower(t.text(row, column)));
-  if (!unit || *unit == core::LengthUnit::None)
-    throw t.error(row, column, "unknown length unit (mi, kft, km, m, ft)");
+  if (!unit || *unit == core::LengthUnit::None) throw t.error(row, column, "unknown length unit (mi, kft, km, m, ft)");
   return *unit;
 }
 
@@ -123,7 +124,7 @@ void readConductors(Builder& b, const Table& t) {
       const auto x = lowerTriangle(t, row, "x_matrix", c.phases);
       for (std::size_t i = 0; i < c.z.values.size(); ++i) c.z.values[i] = {c.z.values[i].real(), x.values[i].real()};
       c.c_nf = t.textOr(row, "c_matrix_nf", "").empty() ? core::CMatrix(static_cast<std::size_t>(c.phases))
-                                                          : lowerTriangle(t, row, "c_matrix_nf", c.phases);
+                                                        : lowerTriangle(t, row, "c_matrix_nf", c.phases);
     }
     b.conductors.emplace(id, std::move(c));
   }
@@ -152,7 +153,9 @@ model::LineImpedance phaseImpedance(const ConductorData& c, std::size_t n, doubl
   return out;
 }
 
-model::Terminal terminal(model::BusId bus, const std::vector<int>& nodes) { return model::Terminal{bus, nodes}; }
+model::Terminal terminal(model::BusId bus, const std::vector<int>& nodes) {
+  return model::Terminal{bus, nodes};
+}
 
 void readSections(Builder& b, const Table& t) {
   t.requireColumns({"section_id", "from_node", "to_node", "phases", "conductor_id", "length", "length_unit"});
@@ -232,11 +235,11 @@ void sourceImpedance(model::Source& s, double mvasc3, double xr1, double mvasc1,
 }
 
 void readSubstation(Builder& b, const Table& t) {
-  t.requireColumns({"substation_id", "source_node", "source_kv", "sc_mva_3ph", "x_r_3ph", "transformer_id",
-                    "bus_node", "mva", "primary_kv", "secondary_kv", "z_pct", "x_r"});
+  t.requireColumns({"substation_id", "source_node", "source_kv", "sc_mva_3ph", "x_r_3ph", "transformer_id", "bus_node",
+                    "mva", "primary_kv", "secondary_kv", "z_pct", "x_r"});
   if (t.rows().size() != 1)
-    throw core::InputError(cellLocation(t.file(), t.rows().empty() ? 1 : t.rows()[1].line), "",
-                           "substation_id: the table must have exactly one row");
+    throw CellError(t.file(), t.rows().empty() ? 1 : t.rows()[1].line, "substation_id", "",
+                    "the table must have exactly one row");
   const auto& row = t.rows().front();
   model::Source s;
   s.name = "source";
@@ -292,10 +295,14 @@ bool exists(const fs::path& p) {
 
 double defaultLoadFactor(model::LoadClass load_class) {
   switch (load_class) {
-    case model::LoadClass::Residential: return 0.55;
-    case model::LoadClass::Commercial: return 0.65;
-    case model::LoadClass::Industrial: return 0.75;
-    default: return 0.6;
+    case model::LoadClass::Residential:
+      return 0.55;
+    case model::LoadClass::Commercial:
+      return 0.65;
+    case model::LoadClass::Industrial:
+      return 0.75;
+    default:
+      return 0.6;
   }
 }
 
@@ -310,8 +317,7 @@ model::Feeder importUtilityCsv(const std::filesystem::path& folder) {
   auto table = [&](const char* name, const char* first_column, bool required) -> std::optional<csv::Table> {
     const fs::path path = folder / name;
     if (!csv::exists(path)) {
-      if (required)
-        throw core::InputError(core::SourceLocation{path.string(), 0}, "", "required table is missing");
+      if (required) throw core::InputError(core::SourceLocation{path.string(), 0}, "", "required table is missing");
       return std::nullopt;
     }
     b.feeder.source_files.push_back(path.string());

@@ -8,7 +8,15 @@
 
 namespace feederlab::io::csv {
 
-core::SourceLocation cellLocation(const std::string& file, int line) { return core::SourceLocation{file, line}; }
+core::SourceLocation cellLocation(const std::string& file, int line) {
+  return core::SourceLocation{file, line};
+}
+
+CellError::CellError(const std::string& file, int row, const std::string& column, std::string offending,
+                     const std::string& message)
+    : core::InputError(cellLocation(file, row), offending, column.empty() ? message : column + ": " + message),
+      text_(file + ":" + std::to_string(row) + (column.empty() ? "" : ":" + column) + ": " + message +
+            (offending.empty() ? "" : " [" + offending + "]")) {}
 
 namespace {
 
@@ -98,29 +106,29 @@ Table Table::parse(std::string file, std::string_view text, std::string_view fir
     // Name the column: the header is in the text before the broken record (if that is not it).
     std::string column = "field " + std::to_string(q.field_index + 1);
     if (q.record_offset > 0) {
-      const auto head = parse(table.file_, text.substr(0, q.record_offset), first_column);
-      if (q.field_index < head.header_.size()) column = head.header_[q.field_index];
+      try {
+        const auto head = parse(table.file_, text.substr(0, q.record_offset), first_column);
+        if (q.field_index < head.header_.size()) column = head.header_[q.field_index];
+      } catch (const core::InputError&) {  // no header before it: keep "field N"
+      }
     } else if (q.field_index == 0 && !first_column.empty()) {
       column = std::string(first_column);
     }
-    throw core::InputError(cellLocation(table.file_, q.line), "",
-                           column + ": unterminated quoted field (truncated file?)");
+    throw CellError(table.file_, q.line, column, "", "unterminated quoted field (truncated file?)");
   }
   std::size_t first = 0;
   while (first < records.size() && records[first].comment_or_blank) ++first;
   if (first == records.size())
-    throw core::InputError(cellLocation(table.file_, 1), "",
-                           std::string(first_column.empty() ? "header" : first_column) +
-                               ": empty file, expected a header row");
+    throw CellError(table.file_, 1, std::string(first_column.empty() ? "header" : first_column), "",
+                    "empty file, expected a header row");
   std::set<std::string> seen;
   for (const auto& name : records[first].fields) {
     std::string key = core::toLower(name);
     if (key.empty())
-      throw core::InputError(cellLocation(table.file_, records[first].line), "",
-                             "empty column name in the header row");
+      throw CellError(table.file_, records[first].line, "column " + std::to_string(table.header_.size() + 1), "",
+                      "empty column name in the header row");
     if (!seen.insert(key).second)
-      throw core::InputError(cellLocation(table.file_, records[first].line), name,
-                             key + ": column appears twice in the header row");
+      throw CellError(table.file_, records[first].line, key, name, "column appears twice in the header row");
     table.header_.push_back(std::move(key));
   }
   for (std::size_t r = first + 1; r < records.size(); ++r) {
@@ -128,15 +136,14 @@ Table Table::parse(std::string file, std::string_view text, std::string_view fir
     if (rec.comment_or_blank) continue;
     if (rec.fields.size() < table.header_.size()) {
       const auto& missing = table.header_[rec.fields.size()];
-      throw core::InputError(cellLocation(table.file_, rec.line), "",
-                             missing + ": missing value (row has " + std::to_string(rec.fields.size()) +
-                                 " fields, the header " + std::to_string(table.header_.size()) +
-                                 "; truncated row?)");
+      throw CellError(table.file_, rec.line, missing, "",
+                      "missing value (row has " + std::to_string(rec.fields.size()) + " fields, the header " +
+                          std::to_string(table.header_.size()) + "; truncated row?)");
     }
     if (rec.fields.size() > table.header_.size()) {
-      throw core::InputError(cellLocation(table.file_, rec.line), rec.fields[table.header_.size()],
-                             table.header_.back() + ": row has " + std::to_string(rec.fields.size()) +
-                                 " fields, the header " + std::to_string(table.header_.size()));
+      throw CellError(table.file_, rec.line, table.header_.back(), rec.fields[table.header_.size()],
+                      "row has " + std::to_string(rec.fields.size()) + " fields, the header " +
+                          std::to_string(table.header_.size()));
     }
     table.rows_.push_back(Row{rec.line, std::move(rec.fields)});
   }
@@ -154,8 +161,7 @@ Table Table::read(const std::filesystem::path& path, std::string_view first_colu
 void Table::requireColumns(const std::vector<std::string_view>& names) const {
   for (auto name : names)
     if (!hasColumn(name))
-      throw core::InputError(cellLocation(file_, 1), "",
-                             std::string(name) + ": required column is missing from the header row");
+      throw CellError(file_, 1, std::string(name), "", "required column is missing from the header row");
 }
 
 std::optional<std::size_t> Table::findColumn(std::string_view name) const {
@@ -170,17 +176,15 @@ const std::string* Table::field(const Row& row, std::string_view column) const {
   return &row.fields[*index];
 }
 
-core::InputError Table::error(const Row& row, std::string_view column, const std::string& message) const {
+CellError Table::error(const Row& row, std::string_view column, const std::string& message) const {
   const auto* value = field(row, column);
-  return core::InputError(cellLocation(file_, row.line), value ? *value : std::string(),
-                          std::string(column) + ": " + message);
+  return CellError(file_, row.line, std::string(column), value ? *value : std::string(), message);
 }
 
 std::string Table::text(const Row& row, std::string_view column) const {
   const auto* value = field(row, column);
   if (!findColumn(column))
-    throw core::InputError(cellLocation(file_, row.line), "",
-                           std::string(column) + ": required column is missing from the header row");
+    throw CellError(file_, row.line, std::string(column), "", "required column is missing from the header row");
   if (!value || value->empty()) throw error(row, column, "required value is empty");
   return *value;
 }

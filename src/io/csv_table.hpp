@@ -13,6 +13,18 @@
 
 namespace feederlab::io::csv {
 
+// An InputError about one cell: where() is {file, row}, and the text reads
+// "file:row:column: message [offending]" (a column of "" gives "file:row: message").
+class CellError final : public core::InputError {
+ public:
+  CellError(const std::string& file, int row, const std::string& column, std::string offending,
+            const std::string& message);
+  const char* what() const noexcept override { return text_.c_str(); }
+
+ private:
+  std::string text_;
+};
+
 struct Row {
   int line = 0;                     // 1-based physical line of the row's first character
   std::vector<std::string> fields;  // trimmed, unquoted
@@ -47,7 +59,7 @@ class Table {
   int integer(const Row& row, std::string_view column) const;
 
   // The error to throw about one field: "file:row:column: message [value]".
-  core::InputError error(const Row& row, std::string_view column, const std::string& message) const;
+  CellError error(const Row& row, std::string_view column, const std::string& message) const;
 
  private:
   std::optional<std::size_t> findColumn(std::string_view name) const;
@@ -58,7 +70,6 @@ class Table {
   std::vector<Row> rows_;
 };
 
-// "file:row:column" location text used in messages.
 core::SourceLocation cellLocation(const std::string& file, int line);
 
 }  // namespace feederlab::io::csv

@@ -284,8 +284,11 @@ void Interpreter::cmdSet(ParamLexer& lex, const Where& where) {
       for (auto& load : ws_.loads.items) setLoadAllocationFactor(load, af);
     } else if (o == "datapath") {
       diag_.warn("option-not-emulated", "", where.location(), "Set DataPath is ignored");
+    } else {
+      // mode, algorithm, markers, ...: they do not change the model; keep a note of them.
+      diag_.add(core::Severity::Info, "option-recorded", "", where.location(),
+                "Set " + o + "=" + std::string(v.text) + " does not change the model");
     }
-    // Other options (mode, algorithm, markers, ...) do not change the model.
   }
 }
 

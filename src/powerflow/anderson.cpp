@@ -15,6 +15,7 @@ void Anderson::reset(size_t n, size_t depth) {
   f_.assign(n, Complex{});
   df_.assign(depth, std::vector<Complex>(n));
   dg_.assign(depth, std::vector<Complex>(n));
+  gram_.assign(depth * depth, 0.0);
   restart();
 }
 
@@ -53,46 +54,61 @@ bool solveSmall(std::vector<Complex> a, std::vector<Complex>& b, size_t m) {
 
 }  // namespace
 
+namespace {
+
+// Re<a, b> over the real 2n-vector space.
+double dotRe(const std::vector<Complex>& a, const std::vector<Complex>& b) {
+  const double* pa = reinterpret_cast<const double*>(a.data());
+  const double* pb = reinterpret_cast<const double*>(b.data());
+  double s = 0.0;
+  const size_t m = 2 * a.size();
+  for (size_t i = 0; i < m; ++i) s += pa[i] * pb[i];
+  return s;
+}
+
+}  // namespace
+
 void Anderson::step(std::vector<Complex>& x, const std::vector<Complex>& g, const std::vector<double>& w) {
   if (depth_ == 0) {
     x = g;
     return;
   }
-  for (size_t i = 0; i < n_; ++i) f_[i] = g[i] - x[i];
+  // Weighted residual f = W (g - x); the least-squares problem is solved in that metric.
+  for (size_t i = 0; i < n_; ++i) f_[i] = (g[i] - x[i]) * w[i];
   if (have_prev_) {
-    auto& df = df_[head_];
-    auto& dg = dg_[head_];
+    const size_t slot = head_;
+    auto& df = df_[slot];
+    auto& dg = dg_[slot];
     for (size_t i = 0; i < n_; ++i) {
       df[i] = f_[i] - f_prev_[i];
       dg[i] = g[i] - g_prev_[i];
     }
     head_ = (head_ + 1) % depth_;
     if (count_ < depth_) ++count_;
+    // Only the new column of the Gram matrix changes (slots hold columns in ring order).
+    for (size_t j = 0; j < count_; ++j) {
+      const double d = dotRe(df_[slot], df_[j]);
+      gram_[slot * depth_ + j] = gram_[j * depth_ + slot] = d;
+    }
   }
-  f_prev_ = f_;
+  f_prev_.swap(f_);
   g_prev_ = g;
   have_prev_ = true;
+  const auto& f = f_prev_;
   if (count_ == 0) {
     x = g;
     return;
   }
-  // Weighted least squares min || f - dF gamma ||: normal equations (m <= depth, tiny).
+  // Real coefficients: the load map is not complex-analytic (conj(S/V)), so the mixing is done
+  // over the real 2n-vector space. Normal equations of min || f - dF gamma || (m <= depth, tiny).
   const size_t m = count_;
   std::vector<Complex> a(m * m), b(m);
-  for (size_t r = 0; r < m; ++r) {
-    for (size_t c = r; c < m; ++c) {
-      Complex s{};
-      for (size_t i = 0; i < n_; ++i) s += std::conj(df_[r][i]) * df_[c][i] * (w[i] * w[i]);
-      // Real coefficients: the load map is not complex-analytic (conj(S/V)), so the mixing is
-      // done over the real 2n-vector space.
-      a[r * m + c] = a[c * m + r] = s.real();
-    }
-    Complex s{};
-    for (size_t i = 0; i < n_; ++i) s += std::conj(df_[r][i]) * f_[i] * (w[i] * w[i]);
-    b[r] = s.real();
-  }
   double trace = 0;
-  for (size_t r = 0; r < m; ++r) trace += a[r * m + r].real();
+  for (size_t r = 0; r < m; ++r) {
+    for (size_t c = 0; c < m; ++c) a[r * m + c] = gram_[r * depth_ + c];
+    b[r] = dotRe(df_[r], f);
+    trace += gram_[r * depth_ + r];
+  }
   for (size_t r = 0; r < m; ++r) a[r * m + r] += 1e-12 * trace;  // Tikhonov guard
   if (!solveSmall(a, b, m)) {
     restart();
@@ -100,8 +116,11 @@ void Anderson::step(std::vector<Complex>& x, const std::vector<Complex>& g, cons
     return;
   }
   x = g;
-  for (size_t j = 0; j < m; ++j)
-    for (size_t i = 0; i < n_; ++i) x[i] -= b[j] * dg_[j][i];
+  for (size_t j = 0; j < m; ++j) {
+    const double gamma = b[j].real();
+    const auto& dg = dg_[j];
+    for (size_t i = 0; i < n_; ++i) x[i] -= gamma * dg[i];
+  }
 }
 
 }  // namespace feederlab::powerflow::detail

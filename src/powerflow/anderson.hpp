@@ -19,7 +19,8 @@ class Anderson {
   std::size_t n_ = 0, depth_ = 0, count_ = 0, head_ = 0;
   bool have_prev_ = false;
   std::vector<std::complex<double>> f_prev_, g_prev_, f_;
-  std::vector<std::vector<std::complex<double>>> df_, dg_;  // ring buffers of differences
+  std::vector<std::vector<std::complex<double>>> df_, dg_;  // ring buffers (df weighted)
+  std::vector<double> gram_;                                // depth x depth, Re<df_i, df_j>
 };
 
 }  // namespace feederlab::powerflow::detail

@@ -14,34 +14,12 @@ namespace {
 using Complex = std::complex<double>;
 constexpr double kVlowPu = 0.5;  // OpenDSS Load vlowpu default
 
-struct Band {
-  double v_low, v_min, v_max;  // volts
-  Complex y_eq, y_min, y_max, y_max_i;
-  Complex i_low, m95, m95i;
-};
-
-Band band(const model::Load& l, const CompiledLoad& c) {
-  Band b;
-  b.v_low = kVlowPu * c.v_base;
-  b.v_min = l.vminpu * c.v_base;
-  b.v_max = l.vmaxpu * c.v_base;
-  b.y_eq = c.y_eq;
-  b.y_min = l.vminpu != 0.0 ? c.y_eq / (l.vminpu * l.vminpu) : Complex{};
-  b.y_max = l.vmaxpu != 0.0 ? c.y_eq / (l.vmaxpu * l.vmaxpu) : c.y_eq;
-  b.y_max_i = l.vmaxpu != 0.0 ? c.y_eq / l.vmaxpu : c.y_eq;
-  b.i_low = c.y_eq * b.v_low;
-  const Complex i95 = b.y_min * b.v_min;
-  b.m95 = (i95 - b.i_low) / (b.v_min - b.v_low);
-  b.m95i = (c.y_eq * c.v_base - b.i_low) / (b.v_min - b.v_low);
-  return b;
-}
-
-Complex interpolated(const Band& b, double vmag, bool const_i) {
+Complex interpolated(const LoadLaw& b, double vmag, bool const_i) {
   return (b.i_low + (const_i ? b.m95i : b.m95) * (vmag - b.v_low)) / vmag;
 }
 
-Complex zipCurrent(const model::Load& l, const CompiledLoad& c, const Band& b, Complex v, double vmag) {
-  const auto& z = l.zipv;
+Complex zipCurrent(const LoadLaw& b, Complex v, double vmag) {
+  const auto& z = b.zipv;
   const Complex yz(b.y_eq.real() * z[0], b.y_eq.imag() * z[3]);
   Complex cur;
   if (vmag <= b.v_min) {
@@ -51,45 +29,65 @@ Complex zipCurrent(const model::Load& l, const CompiledLoad& c, const Band& b, C
     cur = (yz + Complex(b.y_max.real() * z[2], b.y_max.imag() * z[5]) +
            Complex(b.y_max_i.real() * z[1], b.y_max_i.imag() * z[4])) * v;
   } else {
-    const Complex s = c.s_nominal;
-    cur = yz * v + std::conj(Complex(s.real() * z[1], s.imag() * z[4]) / (v / vmag * c.v_base)) +
+    const Complex s = b.s_nominal;
+    cur = yz * v + std::conj(Complex(s.real() * z[1], s.imag() * z[4]) / (v / vmag * b.v_base)) +
           std::conj(Complex(s.real() * z[2], s.imag() * z[5]) / v);
   }
   if (z[6] > 0.0) {  // smooth low-voltage cut-off
-    const double vx = 500.0 * (vmag / c.v_base - z[6]);
+    const double vx = 500.0 * (vmag / b.v_base - z[6]);
     cur *= 0.5 * (1.0 + std::tanh(vx));
   }
   return cur;
 }
 
-Complex cvrCurrent(const model::Load& l, const CompiledLoad& c, Complex v, double vmag) {
-  const double ratio = vmag / c.v_base;
-  const double wf = l.cvr_watts != 1.0 ? std::pow(ratio, l.cvr_watts) : ratio;
-  Complex cur = wf > 0.0 ? std::conj(Complex(c.s_nominal.real() * wf, 0.0) / v) : Complex{};
-  if (l.cvr_vars == 2.0)
-    cur += Complex(0.0, c.y_eq.imag()) * v;
+Complex cvrCurrent(const LoadLaw& b, Complex v, double vmag) {
+  const double ratio = vmag / b.v_base;
+  const double wf = b.cvr_watts != 1.0 ? std::pow(ratio, b.cvr_watts) : ratio;
+  Complex cur = wf > 0.0 ? std::conj(Complex(b.s_nominal.real() * wf, 0.0) / v) : Complex{};
+  if (b.cvr_vars == 2.0)
+    cur += Complex(0.0, b.y_eq.imag()) * v;
   else
-    cur += std::conj(Complex(0.0, c.s_nominal.imag() * std::pow(ratio, l.cvr_vars)) / v);
+    cur += std::conj(Complex(0.0, b.s_nominal.imag() * std::pow(ratio, b.cvr_vars)) / v);
   return cur;
 }
 
 }  // namespace
 
-Complex loadCurrent(const model::Load& l, const CompiledLoad& c, Complex v) {
-  const double vmag = std::abs(v);
-  if (l.model == model::LoadModel::ConstZ || vmag == 0.0) return c.y_eq * v;
-  const Band b = band(l, c);
+LoadLaw loadLaw(const model::Load& l, const CompiledLoad& c) {
+  LoadLaw b;
+  b.model = l.model;
+  b.v_base = c.v_base;
+  b.s_nominal = c.s_nominal;
+  b.cvr_watts = l.cvr_watts;
+  b.cvr_vars = l.cvr_vars;
+  b.zipv = l.zipv;
+  b.v_low = kVlowPu * c.v_base;
+  b.v_min = l.vminpu * c.v_base;
+  b.v_max = l.vmaxpu * c.v_base;
+  b.y_eq = c.y_eq;
+  b.y_min = l.vminpu != 0.0 ? c.y_eq / (l.vminpu * l.vminpu) : Complex{};
+  b.y_max = l.vmaxpu != 0.0 ? c.y_eq / (l.vmaxpu * l.vmaxpu) : c.y_eq;
+  b.y_max_i = l.vmaxpu != 0.0 ? c.y_eq / l.vmaxpu : c.y_eq;
+  b.i_low = c.y_eq * b.v_low;
+  b.m95 = (b.y_min * b.v_min - b.i_low) / (b.v_min - b.v_low);
+  b.m95i = (c.y_eq * c.v_base - b.i_low) / (b.v_min - b.v_low);
+  return b;
+}
+
+Complex loadCurrent(const LoadLaw& b, Complex v) {
+  const double vmag = std::sqrt(std::norm(v));
+  if (b.model == model::LoadModel::ConstZ || vmag == 0.0) return b.y_eq * v;
   if (vmag <= b.v_low) return b.y_eq * v;
-  if (l.model == model::LoadModel::Zip) return zipCurrent(l, c, b, v, vmag);
-  const bool const_i = l.model == model::LoadModel::ConstI;
+  if (b.model == model::LoadModel::Zip) return zipCurrent(b, v, vmag);
+  const bool const_i = b.model == model::LoadModel::ConstI;
   if (vmag <= b.v_min) return interpolated(b, vmag, const_i) * v;
   if (vmag > b.v_max) return (const_i ? b.y_max_i : b.y_max) * v;
-  switch (l.model) {
-    case model::LoadModel::ConstI: return std::conj(c.s_nominal / (v / vmag * c.v_base));
-    case model::LoadModel::Cvr: return cvrCurrent(l, c, v, vmag);
+  switch (b.model) {
+    case model::LoadModel::ConstI: return std::conj(b.s_nominal / (v / vmag * b.v_base));
+    case model::LoadModel::Cvr: return cvrCurrent(b, v, vmag);
     case model::LoadModel::Motor:
-      return std::conj(Complex(c.s_nominal.real(), 0.0) / v) + Complex(0.0, c.y_eq.imag()) * v;
-    default: return std::conj(c.s_nominal / v);  // constant PQ (and models not implemented)
+      return std::conj(Complex(b.s_nominal.real(), 0.0) / v) + Complex(0.0, b.y_eq.imag()) * v;
+    default: return std::conj(b.s_nominal / v);  // constant PQ (and models not implemented)
   }
 }
 

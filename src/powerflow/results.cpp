@@ -46,12 +46,16 @@ ElementFlow flowOf(const model::Feeder& f, const Primitive& p, const std::vector
   e.kind = p.kind;
   e.element = p.element;
   e.name = elementName(f, p.kind, p.element);
-  std::vector<Complex> vt, it;
+  thread_local std::vector<Complex> vt, it;  // scratch: result building runs per solve
   primitiveVI(p, v, vt, it);
   const auto nc = static_cast<size_t>(p.conductors);
+  e.terminals.reserve(static_cast<size_t>(p.terminals));
   for (int t = 0; t < p.terminals; ++t) {
     TerminalFlow tf;
     tf.bus = terminalBus(f, p.kind, p.element, t);
+    tf.nodes.reserve(nc);
+    tf.current.reserve(nc);
+    tf.power.reserve(nc);
     for (size_t c = 0; c < nc; ++c) {
       const size_t k = static_cast<size_t>(t) * nc + c;
       tf.nodes.push_back(p.node_nums[k]);
@@ -142,6 +146,9 @@ Result buildResult(const Network& net, const std::vector<Complex>& v, const std:
                    const HeadInfo& head) {
   const auto& f = net.feeder();
   Result r;
+  r.voltages.reserve(net.nodes().size());
+  r.branches.reserve(net.branches().size());
+  r.loads.reserve(net.loads().size());
   for (size_t i = 0; i < net.nodes().size(); ++i) {
     const auto& n = net.nodes()[i];
     r.voltages.push_back({n.bus, n.node, v[i], inverse_base[i] > 0 ? 1.0 / inverse_base[i] : 0.0});
@@ -176,12 +183,12 @@ Result buildResult(const Network& net, const std::vector<Complex>& v, const std:
   for (const auto& cl : net.loads()) {
     LoadFlow lf;
     lf.load = cl.load;
-    const auto& load = f.loads[static_cast<size_t>(cl.load)];
+    const LoadLaw law = loadLaw(f.loads[static_cast<size_t>(cl.load)], cl);
     for (size_t ph = 0; ph < cl.from.size(); ++ph) {
       const Complex va = cl.from[ph] >= 0 ? v[static_cast<size_t>(cl.from[ph])] : Complex{};
       const Complex vb = cl.to[ph] >= 0 ? v[static_cast<size_t>(cl.to[ph])] : Complex{};
       lf.voltage.push_back(va - vb);
-      lf.current.push_back(loadCurrent(load, cl, va - vb));
+      lf.current.push_back(loadCurrent(law, va - vb));
       lf.power += lf.voltage.back() * std::conj(lf.current.back());
     }
     r.load_power += lf.power;

@@ -24,11 +24,13 @@ struct Solver::Impl {
   Network network;
   detail::SparseLu lu;
   std::vector<Complex> v, rhs, values;
-  std::vector<double> scale;  // 1 / base volts per node for the convergence test
+  std::vector<double> scale;   // 1 / base volts per node for the convergence test
+  std::vector<double> scale2;  // its square
   int iterations = 0;
   double mismatch = 0;
   std::optional<detail::HeadInfo> head;
   detail::Anderson anderson;
+  std::vector<detail::LoadLaw> laws;  // per compiled load
 
   const detail::HeadInfo& headInfo() {
     if (!head) head = detail::headInfo(network);
@@ -51,13 +53,14 @@ struct Solver::Impl {
   void start() {
     v = network.sourceInjection();
     lu.solve(v);
-    fillBases();
+    if (scale.empty()) fillBases();
   }
 
   // Buses without a kV base get the nearest of the circuit's voltage bases (as OpenDSS CalcVoltageBases).
   void fillBases() {
     const auto& nodes = network.nodes();
     scale.assign(nodes.size(), 0.0);
+    scale2.assign(nodes.size(), 0.0);
     for (size_t i = 0; i < nodes.size(); ++i) {
       double base = nodes[i].base_volts;
       if (base <= 0.0) {
@@ -68,18 +71,24 @@ struct Solver::Impl {
         base = best > 0.0 ? core::lnVolts(best) : std::max(std::abs(v[i]), 1.0);
       }
       scale[i] = 1.0 / base;
+      scale2[i] = scale[i] * scale[i];
     }
   }
 
-  void injectLoads(std::vector<Complex>& inj) const {
+  void injectLoads(std::vector<Complex>& inj) {
     const auto& loads = network.loads();
-    for (const auto& cl : loads) {
-      const auto& load = feeder.loads[static_cast<size_t>(cl.load)];
+    if (laws.size() != loads.size()) {
+      laws.clear();
+      for (const auto& cl : loads) laws.push_back(detail::loadLaw(feeder.loads[static_cast<size_t>(cl.load)], cl));
+    }
+    for (size_t li = 0; li < loads.size(); ++li) {
+      const auto& cl = loads[li];
+      const auto& law = laws[li];
       for (size_t ph = 0; ph < cl.from.size(); ++ph) {
         const int a = cl.from[ph], b = cl.to[ph];
         const Complex vd = (a >= 0 ? v[static_cast<size_t>(a)] : Complex{}) - (b >= 0 ? v[static_cast<size_t>(b)] : Complex{});
         // Compensation current: what the rated impedance in Y draws minus what the load draws.
-        const Complex i = cl.y_eq * vd - detail::loadCurrent(load, cl, vd);
+        const Complex i = cl.y_eq * vd - detail::loadCurrent(law, vd);
         if (a >= 0) inj[static_cast<size_t>(a)] += i;
         if (b >= 0) inj[static_cast<size_t>(b)] -= i;
       }
@@ -102,13 +111,10 @@ struct Solver::Impl {
       injectLoads(rhs);
       lu.solve(rhs);
       ++iterations;
-      mismatch = 0.0;
-      bool finite = true;
-      for (size_t i = 0; i < v.size(); ++i) {
-        mismatch = std::max(mismatch, std::abs(rhs[i] - v[i]) * scale[i]);
-        finite = finite && std::isfinite(rhs[i].real()) && std::isfinite(rhs[i].imag());
-      }
-      if (!finite) fail("the iteration diverged (non-finite voltages)");
+      double worst2 = 0.0;  // squared, to avoid a hypot per node
+      for (size_t i = 0; i < v.size(); ++i) worst2 = std::max(worst2, std::norm(rhs[i] - v[i]) * scale2[i]);
+      mismatch = std::sqrt(worst2);
+      if (!std::isfinite(mismatch)) fail("the iteration diverged (non-finite voltages)");
       if (options.on_iteration) options.on_iteration(iterations, mismatch);
       if (mismatch < options.tolerance) {
         std::swap(v, rhs);

@@ -1,8 +1,9 @@
 // Voltage and loss estimate of a synthetic feeder (backward/forward sweep) and what it decides:
 // capacitor banks, line regulators, regulator settings, substation transformer size, head SCADA.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "network.hpp"
 
@@ -14,7 +15,17 @@ constexpr double kFeetPerMile = 5280.0;
 constexpr double kVln = 12470.0 / 1.7320508075688772;  // volts line-to-neutral of the 12.47 kV system
 const Complex kShift[3] = {Complex(1, 0), std::polar(1.0, -2.0943951023931953), std::polar(1.0, 2.0943951023931953)};
 
-int phaseIndex(char p) { return p - 'A'; }
+int phaseIndex(char p) {
+  return p - 'A';
+}
+
+// Per-phase shunt capacitance of a node's incoming section, nF (all of it lumped at the node).
+double sectionC(const PNode& n) {
+  const auto& c = conductorCatalog()[static_cast<std::size_t>(n.conductor)];
+  const double miles = n.length_ft / kFeetPerMile;
+  if (c.phases > 0) return c.c1_nf * miles;
+  return (n.phases.size() == 3 ? c.c1_nf : (2.0 * c.c1_nf + c.c0_nf) / 3.0) * miles;
+}
 
 // Per-phase series impedance of a node's incoming section, ohm.
 Complex sectionZ(const PNode& n) {
@@ -40,7 +51,8 @@ Tree makeTree(const Network& net) {
   Tree t;
   t.children.assign(net.nodes.size(), {});
   for (std::size_t i = 0; i < net.nodes.size(); ++i)
-    if (net.nodes[i].parent >= 0) t.children[static_cast<std::size_t>(net.nodes[i].parent)].push_back(static_cast<int>(i));
+    if (net.nodes[i].parent >= 0)
+      t.children[static_cast<std::size_t>(net.nodes[i].parent)].push_back(static_cast<int>(i));
   t.order.push_back(net.sub_lv);
   for (std::size_t k = 0; k < t.order.size(); ++k)
     for (int c : t.children[static_cast<std::size_t>(t.order[k])]) t.order.push_back(c);
@@ -58,62 +70,90 @@ Complex theveninZ(const SubstationRow& s) {
 
 }  // namespace
 
+namespace {
+
+// Per node and phase: VA drawn by the transformers there (load plus copper losses) less the
+// capacitors' output at the present voltage. Adds the transformer losses to e.losses_kw.
+std::vector<std::array<Complex, 3>> nodeLoads(const Network& net, Estimate& e) {
+  std::vector<std::array<Complex, 3>> load(net.nodes.size());
+  for (const auto& t : net.transformers) {
+    const auto [r, x] = rx(t.z_pct, t.x_r);
+    const double loading2 = (t.p_kw * t.p_kw + t.q_kvar * t.q_kvar) / (t.kva * t.kva);
+    const Complex s(1000.0 * (t.p_kw + loading2 * r / 100.0 * t.kva),
+                    1000.0 * (t.q_kvar + loading2 * x / 100.0 * t.kva));
+    e.losses_kw += loading2 * r / 100.0 * t.kva;
+    for (char p : t.phases)
+      load[static_cast<std::size_t>(t.node)][static_cast<std::size_t>(phaseIndex(p))] +=
+          s / static_cast<double>(t.phases.size());
+  }
+  for (const auto& c : net.capacitors)
+    for (std::size_t p = 0; p < 3; ++p) {
+      const double vpu = std::abs(e.v[static_cast<std::size_t>(c.node)][p]) / kVln;
+      load[static_cast<std::size_t>(c.node)][p] -= Complex(0, 1000.0 * c.row.kvar / 3.0 * vpu * vpu);
+    }
+  constexpr double kOmega = 2.0 * 3.14159265358979323846 * 60.0;
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {  // line charging
+    const auto& n = net.nodes[i];
+    if (n.edge != Edge::Section) continue;
+    const double b = kOmega * sectionC(n) * 1e-9;
+    for (char p : n.phases)
+      load[i][static_cast<std::size_t>(phaseIndex(p))] -=
+          Complex(0, b * std::norm(e.v[i][static_cast<std::size_t>(phaseIndex(p))]));
+  }
+  return load;
+}
+
+double tapOf(const Network& net, const PNode& node) {
+  return node.edge == Edge::Regulator ? net.regulators[static_cast<std::size_t>(node.regulator)].tap_pu() : 1.0;
+}
+
+// One backward (branch currents into each node) and forward (voltages) pass; returns the line losses.
+double sweep(const Network& net, const Tree& tree, const std::vector<std::array<Complex, 3>>& load,
+             std::vector<std::array<Complex, 3>>& current, Estimate& e) {
+  for (auto it = tree.order.rbegin(); it != tree.order.rend(); ++it) {
+    const auto i = static_cast<std::size_t>(*it);
+    for (std::size_t p = 0; p < 3; ++p) current[i][p] = std::conj(load[i][p] / e.v[i][p]);
+    for (int c : tree.children[i]) {
+      const double a = tapOf(net, net.nodes[static_cast<std::size_t>(c)]);
+      for (std::size_t p = 0; p < 3; ++p) current[i][p] += a * current[static_cast<std::size_t>(c)][p];
+    }
+  }
+  const auto& sub = net.substation;
+  const auto root = static_cast<std::size_t>(net.sub_lv);
+  const Complex z_th = theveninZ(sub);
+  for (std::size_t p = 0; p < 3; ++p)
+    e.v[root][p] = sub.source_pu * sub.tap_pu * kVln * kShift[p] - z_th * current[root][p];
+  double losses_kw = 0;
+  for (std::size_t k = 1; k < tree.order.size(); ++k) {
+    const auto i = static_cast<std::size_t>(tree.order[k]);
+    const auto& node = net.nodes[i];
+    const auto parent = static_cast<std::size_t>(node.parent);
+    for (std::size_t p = 0; p < 3; ++p) {
+      if (node.edge == Edge::Section && node.phases.find(static_cast<char>('A' + p)) != std::string::npos) {
+        const Complex z = sectionZ(node);
+        e.v[i][p] = e.v[parent][p] - z * current[i][p];
+        losses_kw += std::norm(current[i][p]) * z.real() / 1000.0;
+      } else {
+        e.v[i][p] = tapOf(net, node) * e.v[parent][p];
+      }
+    }
+  }
+  return losses_kw;
+}
+
+}  // namespace
+
 Estimate estimate(const Network& net) {
   const Tree tree = makeTree(net);
-  const std::size_t n = net.nodes.size();
-  const auto& sub = net.substation;
   Estimate e;
-  e.v.assign(n, {});
+  e.v.assign(net.nodes.size(), {});
   for (auto& v : e.v)
     for (int p = 0; p < 3; ++p) v[static_cast<std::size_t>(p)] = kVln * kShift[p];
-  std::vector<std::array<Complex, 3>> load(n), current(n);
-  const Complex z_th = theveninZ(sub);
+  std::vector<std::array<Complex, 3>> current(net.nodes.size());
   for (int iteration = 0; iteration < 6; ++iteration) {
-    for (auto& l : load) l = {};
     e.losses_kw = 0;
-    for (const auto& t : net.transformers) {
-      const auto [r, x] = rx(t.z_pct, t.x_r);
-      const double loading2 = (t.p_kw * t.p_kw + t.q_kvar * t.q_kvar) / (t.kva * t.kva);
-      const Complex s(1000.0 * (t.p_kw + loading2 * r / 100.0 * t.kva), 1000.0 * (t.q_kvar + loading2 * x / 100.0 * t.kva));
-      e.losses_kw += loading2 * r / 100.0 * t.kva;
-      for (char p : t.phases)
-        load[static_cast<std::size_t>(t.node)][static_cast<std::size_t>(phaseIndex(p))] += s / static_cast<double>(t.phases.size());
-    }
-    for (const auto& c : net.capacitors)
-      for (std::size_t p = 0; p < 3; ++p) {
-        const double vpu = std::abs(e.v[static_cast<std::size_t>(c.node)][p]) / kVln;
-        load[static_cast<std::size_t>(c.node)][p] -= Complex(0, 1000.0 * c.row.kvar / 3.0 * vpu * vpu);
-      }
-    // Backward: branch currents (into each node from its parent).
-    for (auto it = tree.order.rbegin(); it != tree.order.rend(); ++it) {
-      const auto i = static_cast<std::size_t>(*it);
-      for (std::size_t p = 0; p < 3; ++p) current[i][p] = std::conj(load[i][p] / e.v[i][p]);
-      for (int c : tree.children[i]) {
-        const auto& child = net.nodes[static_cast<std::size_t>(c)];
-        const double a = child.edge == Edge::Regulator ? net.regulators[static_cast<std::size_t>(child.regulator)].tap_pu() : 1.0;
-        for (std::size_t p = 0; p < 3; ++p) current[i][p] += a * current[static_cast<std::size_t>(c)][p];
-      }
-    }
-    // Forward: voltages.
-    const auto root = static_cast<std::size_t>(net.sub_lv);
-    for (std::size_t p = 0; p < 3; ++p)
-      e.v[root][p] = sub.source_pu * sub.tap_pu * kVln * kShift[p] - z_th * current[root][p];
-    for (std::size_t k = 1; k < tree.order.size(); ++k) {
-      const auto i = static_cast<std::size_t>(tree.order[k]);
-      const auto& node = net.nodes[i];
-      const auto parent = static_cast<std::size_t>(node.parent);
-      for (std::size_t p = 0; p < 3; ++p) {
-        if (node.edge == Edge::Regulator) {
-          e.v[i][p] = net.regulators[static_cast<std::size_t>(node.regulator)].tap_pu() * e.v[parent][p];
-        } else if (node.edge == Edge::Section && node.phases.find(static_cast<char>('A' + p)) != std::string::npos) {
-          const Complex z = sectionZ(node);
-          e.v[i][p] = e.v[parent][p] - z * current[i][p];
-          if (iteration == 5) e.losses_kw += std::norm(current[i][p]) * z.real() / 1000.0;
-        } else {
-          e.v[i][p] = e.v[parent][p];
-        }
-      }
-    }
+    const auto load = nodeLoads(net, e);
+    e.losses_kw += sweep(net, tree, load, current, e);
   }
   e.customer_pu.assign(net.transformers.size(), 0.0);
   for (std::size_t k = 0; k < net.transformers.size(); ++k) {
@@ -138,7 +178,8 @@ namespace {
 // The regulator whose output zone holds `node` (the nearest regulator upstream), or -1.
 int zoneOf(const Network& net, int node) {
   for (int i = node; i >= 0; i = net.nodes[static_cast<std::size_t>(i)].parent)
-    if (net.nodes[static_cast<std::size_t>(i)].edge == Edge::Regulator) return net.nodes[static_cast<std::size_t>(i)].regulator;
+    if (net.nodes[static_cast<std::size_t>(i)].edge == Edge::Regulator)
+      return net.nodes[static_cast<std::size_t>(i)].regulator;
   return -1;
 }
 
@@ -184,9 +225,10 @@ void addCapacitors(Network& net) {
 void addLineRegulator(Network& net, std::size_t f, std::size_t at) {
   auto& info = net.feeders[f];
   const int from = info.trunk[at];
-  const int number = static_cast<int>(std::count_if(net.regulators.begin(), net.regulators.end(), [&](const Regulator& r) {
-                       return r.row.id.rfind(info.prefix, 0) == 0;
-                     })) + 1;
+  const int number =
+      static_cast<int>(std::count_if(net.regulators.begin(), net.regulators.end(),
+                                     [&](const Regulator& r) { return r.row.id.rfind(info.prefix, 0) == 0; })) +
+      1;
   PNode out = net.nodes[static_cast<std::size_t>(from)];
   out.name = fmt::format("{}lr{}", info.prefix, number);
   out.parent = from;
@@ -196,7 +238,8 @@ void addLineRegulator(Network& net, std::size_t f, std::size_t at) {
   out.conductor = -1;
   out.length_ft = 0;
   const int node = net.addNode(out);
-  net.regulators.push_back(Regulator{regulatorRow(out.edge_id, net.nodes[static_cast<std::size_t>(from)].name, out.name), node});
+  net.regulators.push_back(
+      Regulator{regulatorRow(out.edge_id, net.nodes[static_cast<std::size_t>(from)].name, out.name), node});
   if (at + 1 < info.trunk.size()) net.nodes[static_cast<std::size_t>(info.trunk[at + 1])].parent = node;
   info.trunk.insert(info.trunk.begin() + static_cast<std::ptrdiff_t>(at) + 1, node);
 }

@@ -1,7 +1,8 @@
 // Customers, service transformers and the primary tree of the synthetic feeders.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <stdexcept>
 
 #include "network.hpp"
@@ -16,14 +17,16 @@ constexpr double kCustomersPerFeeder = 2500.0;
 // the CSV importer's io::defaultLoadFactor (a test checks they agree).
 constexpr double kLoadFactor[3] = {0.55, 0.65, 0.75};
 
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+double round3(double v) {
+  return std::round(v * 1000.0) / 1000.0;
+}
 
 // Class demand at the summer-peak study hour (docs/utility-csv.md, "Synthetic feeders").
 Customer drawCustomer(Rng& rng, int cls, double& individual_peak) {
   Customer c;
   c.cls = cls;
   if (cls == kResidential) {
-    individual_peak = rng.uniform(4.0, 7.0);                       // non-coincident peak, kW
+    individual_peak = rng.uniform(4.0, 7.0);                              // non-coincident peak, kW
     const double coincidence = rng.normalClipped(0.38, 0.12, 0.12, 1.0);  // diversity at the system peak
     c.kw = individual_peak * coincidence;
     c.pf = rng.normalClipped(0.95, 0.015, 0.90, 0.99);
@@ -55,69 +58,82 @@ struct Groups {
 };
 
 // Customers of one feeder grouped onto service transformers.
+class TransformerMaker {
+ public:
+  TransformerMaker(Network& net, Rng& rng, std::string prefix) : net_(net), rng_(rng), prefix_(std::move(prefix)) {}
+
+  // 2-9 homes per split-phase unit, sized on diversified demand (diversity factor 1.5 for a few
+  // homes) and never loaded past 120 % at the study hour.
+  void residential(int customers, Groups& g) {
+    for (int left = customers; left > 0;) {
+      const int k = std::min(left, rng_.integer(2, 9));
+      const int t = newTransformer("A");
+      double sum_peak = 0;
+      for (int i = 0; i < k; ++i) sum_peak += attach(t, kResidential);
+      auto& tr = net_.transformers[static_cast<std::size_t>(t)];
+      const double needed = std::max(sum_peak / 1.5, std::hypot(tr.p_kw, tr.q_kvar) / 1.2);
+      tr.kva = standardSize({10, 15, 25, 37.5, 50, 75, 100}, needed);
+      tr.kv2 = 0.24;
+      tr.z_pct = round3(rng_.uniform(1.8, 2.6));
+      tr.x_r = round3(rng_.uniform(1.0, 1.8));
+      g.residential.push_back(t);
+      left -= k;
+    }
+  }
+
+  // A three-phase pad-mount (208Y/120 V commercial, 480Y/277 V industrial), at most 80 % loaded.
+  void padMount(int cls, int count, Groups& g) {
+    const int t = newTransformer("ABC");
+    for (int i = 0; i < count; ++i) attach(t, cls);
+    auto& tr = net_.transformers[static_cast<std::size_t>(t)];
+    tr.kva = standardSize({75, 112.5, 150, 225, 300, 500}, std::hypot(tr.p_kw, tr.q_kvar) / 0.8);
+    tr.kv2 = cls == kIndustrial ? 0.48 : 0.208;
+    tr.z_pct = round3(rng_.uniform(3.0, 5.0));
+    tr.x_r = round3(rng_.uniform(2.0, 4.0));
+    g.commercial.push_back(t);
+  }
+
+ private:
+  int newTransformer(const std::string& phases) {
+    Transformer t;
+    t.id = fmt::format("{}t{:04d}", prefix_, ++serial_);
+    t.secondary = t.id + "s";
+    t.phases = phases;
+    net_.transformers.push_back(t);
+    return static_cast<int>(net_.transformers.size()) - 1;
+  }
+  // A new customer on transformer `t`; returns its individual (non-coincident) peak kW.
+  double attach(int t, int cls) {
+    double peak = 0;
+    Customer c = drawCustomer(rng_, cls, peak);
+    c.id = fmt::format("{}m{:05d}", prefix_, static_cast<int>(net_.customers.size()) + 1);
+    c.transformer = t;
+    auto& tr = net_.transformers[static_cast<std::size_t>(t)];
+    tr.customers.push_back(static_cast<int>(net_.customers.size()));
+    tr.p_kw += c.kw;
+    tr.q_kvar += c.kvar;
+    net_.customers.push_back(c);
+    return peak;
+  }
+
+  Network& net_;
+  Rng& rng_;
+  std::string prefix_;
+  int serial_ = 0;
+};
+
 Groups makeTransformers(Network& net, Rng& rng, const std::string& prefix, int customers) {
   const int n_ind = static_cast<int>(std::lround(0.003 * customers));
   const int n_com = std::max(1, static_cast<int>(std::lround(0.04 * customers)));
-  const int n_res = customers - n_ind - n_com;
   Groups g;
-  int serial = 0;
-  auto newTransformer = [&](const std::string& phases) {
-    Transformer t;
-    t.id = fmt::format("{}t{:04d}", prefix, ++serial);
-    t.secondary = t.id + "s";
-    t.phases = phases;
-    net.transformers.push_back(t);
-    return static_cast<int>(net.transformers.size()) - 1;
-  };
-  auto attach = [&](int t, int cls, double& peak) {
-    Customer c = drawCustomer(rng, cls, peak);
-    c.id = fmt::format("{}m{:05d}", prefix, static_cast<int>(net.customers.size()) + 1);
-    c.transformer = t;
-    auto& tr = net.transformers[static_cast<std::size_t>(t)];
-    tr.customers.push_back(static_cast<int>(net.customers.size()));
-    tr.p_kw += c.kw;
-    tr.q_kvar += c.kvar;
-    net.customers.push_back(c);
-  };
-  for (int left = n_res; left > 0;) {
-    const int k = std::min(left, rng.integer(2, 9));
-    const int t = newTransformer("A");
-    double sum_peak = 0;
-    for (int i = 0; i < k; ++i) {
-      double peak = 0;
-      attach(t, kResidential, peak);
-      sum_peak += peak;
-    }
-    auto& tr = net.transformers[static_cast<std::size_t>(t)];
-    // Sized on diversified demand (diversity factor 1.5 for a few homes), never loaded past 120 %.
-    const double needed = std::max(sum_peak / 1.5, std::hypot(tr.p_kw, tr.q_kvar) / 1.2);
-    tr.kva = standardSize({10, 15, 25, 37.5, 50, 75, 100}, needed);
-    tr.kv2 = 0.24;
-    tr.z_pct = round3(rng.uniform(1.8, 2.6));
-    tr.x_r = round3(rng.uniform(1.0, 1.8));
-    g.residential.push_back(t);
-    left -= k;
-  }
-  auto padMount = [&](int cls, int count) {
-    const int t = newTransformer("ABC");
-    for (int i = 0; i < count; ++i) {
-      double peak = 0;
-      attach(t, cls, peak);
-    }
-    auto& tr = net.transformers[static_cast<std::size_t>(t)];
-    const double kva = std::hypot(tr.p_kw, tr.q_kvar) / 0.8;  // pad-mounts at most 80 % at peak
-    tr.kva = standardSize({75, 112.5, 150, 225, 300, 500}, kva);
-    tr.kv2 = cls == kIndustrial ? 0.48 : 0.208;
-    tr.z_pct = round3(rng.uniform(3.0, 5.0));
-    tr.x_r = round3(rng.uniform(2.0, 4.0));
-    g.commercial.push_back(t);
-  };
+  TransformerMaker maker(net, rng, prefix);
+  maker.residential(customers - n_ind - n_com, g);
   for (int left = n_com; left > 0;) {
     const int k = std::min(left, rng.integer(1, 3));
-    padMount(kCommercial, k);
+    maker.padMount(kCommercial, k, g);
     left -= k;
   }
-  for (int i = 0; i < n_ind; ++i) padMount(kIndustrial, 1);
+  for (int i = 0; i < n_ind; ++i) maker.padMount(kIndustrial, 1, g);
   return g;
 }
 

@@ -46,8 +46,8 @@ struct Customer {
 
 struct Transformer {
   std::string id, secondary;
-  int node = -1;              // primary node
-  std::string phases;         // "A", "B", "C" or "ABC"
+  int node = -1;       // primary node
+  std::string phases;  // "A", "B", "C" or "ABC"
   double kva = 0, kv2 = 0.24, z_pct = 2, x_r = 1.5;
   std::vector<int> customers;
   double p_kw = 0, q_kvar = 0;  // connected load
@@ -75,7 +75,7 @@ struct Capacitor {
 };
 
 struct FeederInfo {
-  std::string prefix;  // "f1_"
+  std::string prefix;                     // "f1_"
   int breaker_node = -1, head_node = -1;  // breaker output, head regulator output
   std::vector<int> trunk;                 // main-branch trunk nodes in order
 };
@@ -103,9 +103,9 @@ void buildFeeders(Network& net, const Options& options, Rng& rng);
 
 // Results of the sweep estimator (estimate.cpp).
 struct Estimate {
-  std::vector<std::array<Complex, 3>> v;   // per node, per phase a/b/c, volts line-to-neutral
-  std::vector<double> customer_pu;         // per transformer: lowest secondary voltage in pu
-  std::vector<Complex> feeder_head;        // per feeder: VA into the breaker (sum of phases)
+  std::vector<std::array<Complex, 3>> v;  // per node, per phase a/b/c, volts line-to-neutral
+  std::vector<double> customer_pu;        // per transformer: lowest secondary voltage in pu
+  std::vector<Complex> feeder_head;       // per feeder: VA into the breaker (sum of phases)
   double losses_kw = 0;
 };
 

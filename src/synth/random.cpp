@@ -5,7 +5,9 @@
 
 namespace feederlab::synth {
 
-double Rng::uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
+double Rng::uniform() {
+  return static_cast<double>(engine_() >> 11) * 0x1.0p-53;
+}
 
 int Rng::integer(int lo, int hi) {
   const double span = static_cast<double>(hi) - static_cast<double>(lo) + 1.0;

@@ -1,6 +1,7 @@
 // generateFeeder: the synthetic network turned into utility CSV rows, with its summary.
-#include <cmath>
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "network.hpp"
 
@@ -15,10 +16,10 @@ const std::vector<ConductorRow>& conductorCatalog() {
        0.30607, 0.62703, 0.77357, 1.93723, 18.3458, 8.5458, 530},
       {"acsr_4_0", "4/0 6/1 ACSR phases with 4/0 6/1 ACSR neutral; IEEE 13 config 602", 0, 0.59207, 0.76023, 1.05957,
        2.07043, 19.3595, 8.7571, 340},
-      {"acsr_1_0_1ph", "1/0 ACSR phase with 1/0 ACSR neutral (single phase); IEEE 123 config 9", 1, 1.32920, 1.34750, 0, 0,
-       11.9875, 0, 230},
-      {"cn_1_0_3ph", "three 1/0 AA 1/3-neutral concentric-neutral cables in duct; IEEE 123 config 12", 0, 1.01423, 0.48323,
-       2.54623, 1.25393, 178.3135, 178.3135, 200},
+      {"acsr_1_0_1ph", "1/0 ACSR phase with 1/0 ACSR neutral (single phase); IEEE 123 config 9", 1, 1.32920, 1.34750, 0,
+       0, 11.9875, 0, 230},
+      {"cn_1_0_3ph", "three 1/0 AA 1/3-neutral concentric-neutral cables in duct; IEEE 123 config 12", 0, 1.01423,
+       0.48323, 2.54623, 1.25393, 178.3135, 178.3135, 200},
       {"cn_1_0_1ph", "one 1/0 AA concentric-neutral cable (single phase); self terms of IEEE 123 config 12", 1, 1.52090,
        0.75210, 0, 0, 178.3135, 0, 200},
   };
@@ -39,7 +40,8 @@ void addTies(Network& net) {
     const auto& end = net.nodes[static_cast<std::size_t>(info.trunk.back())];
     if (n == 1) {  // an open tie to the neighbouring feeder, which is not modelled
       net.extra_nodes.push_back(NodeRow{info.prefix + "tie_ext", end.x + 200.0, end.y, 12.47});
-      net.extra_switches.push_back(SwitchRow{info.prefix + "tie", end.name, info.prefix + "tie_ext", "ABC", "tie", true});
+      net.extra_switches.push_back(
+          SwitchRow{info.prefix + "tie", end.name, info.prefix + "tie_ext", "ABC", "tie", true});
     } else if (f + 1 < n) {
       const auto& other = net.nodes[static_cast<std::size_t>(net.feeders[f + 1].trunk.back())];
       net.extra_switches.push_back(SwitchRow{info.prefix + "tie", end.name, other.name, "ABC", "tie", true});

@@ -22,7 +22,7 @@
 namespace feederlab::synth {
 
 struct Options {
-  int customers = 2000;    // total over all feeders; at least 20
+  int customers = 2000;  // total over all feeders; at least 20
   std::uint64_t seed = 1;
 };
 
@@ -33,7 +33,7 @@ struct NodeRow {
 };
 struct ConductorRow {
   std::string id, description;
-  int phases = 0;          // 0: sequence data; 1..3: matrix form
+  int phases = 0;                                               // 0: sequence data; 1..3: matrix form
   double r1 = 0, x1 = 0, r0 = 0, x0 = 0, c1_nf = 0, c0_nf = 0;  // ohm, nF per mile
   double ampacity = 0;
 };

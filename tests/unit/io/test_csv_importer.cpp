@@ -9,6 +9,7 @@
 #include <string>
 
 #include "csv_test_folder.hpp"
+#include "feederlab/core/units.hpp"
 #include "feederlab/io/csv_importer.hpp"
 #include "paths.hpp"
 
@@ -74,16 +75,18 @@ TEST_CASE("csv: a complete small folder imports with the documented conventions"
     CHECK(l.length == doctest::Approx(1000.0));
     CHECK(l.length_unit == core::LengthUnit::Foot);
     const core::Complex z1(0.30607, 0.62703), z0(0.77357, 1.93723);
-    const core::Complex zs = (2.0 * z1 + z0) / 3.0 / 5280.0, zm = (z0 - z1) / 3.0 / 5280.0;
+    const double per_ft = core::lengthConversion(core::LengthUnit::Foot, core::LengthUnit::Mile);  // OpenDSS mile
+    const core::Complex zs = (2.0 * z1 + z0) / 3.0 * per_ft, zm = (z0 - z1) / 3.0 * per_ft;
     CHECK(std::abs(l.impedance.z_per_length(0, 0) - zs) < 1e-12);
     CHECK(std::abs(l.impedance.z_per_length(1, 2) - zm) < 1e-12);
-    const double b1 = 2.0 * core::kPi * 60.0 * (2.0 * 18.3458 + 8.5458) / 3.0 * 1e-9 / 5280.0;
+    const double b1 = 2.0 * core::kPi * 60.0 * (2.0 * 18.3458 + 8.5458) / 3.0 * 1e-9 * per_ft;
     CHECK(l.impedance.y_per_length(0, 0).imag() == doctest::Approx(b1));
     CHECK(l.linecode == "acsr_336");
     const auto& lateral = lineNamed(f, "s2");
     CHECK(lateral.phases == 1);
     CHECK(lateral.bus1.nodes == std::vector<int>{2});
-    CHECK(lateral.impedance.z_per_length(0, 0).real() == doctest::Approx(1.3292 / 5.28));  // matrix form, per kft
+    CHECK(lateral.impedance.z_per_length(0, 0).real() ==
+          doctest::Approx(1.3292 * core::lengthConversion(core::LengthUnit::Kft, core::LengthUnit::Mile)));
     CHECK(lateral.length_unit == core::LengthUnit::Kft);
   }
   SUBCASE("switches: open ones are disabled") {
@@ -159,6 +162,5 @@ TEST_CASE("csv: quoted fields, comments, blank lines, CRLF and a byte-order mark
         "brk,2,0,12.47\r\nreg,3,0,12.47\r\nn1,4,0,12.47\r\nn2,5,0,12.47\r\nt1s,6,0,0.24\r\nt2s,7,0,0.208\r\n"
         "tie_ext,8,0,12.47\r\n"}});
   // "1,0" is not a number: the quoted comma stays inside the field.
-  CHECK_THROWS_WITH_AS(io::importUtilityCsv(dir), doctest::Contains("nodes.csv:5:x: not a number"),
-                       core::InputError);
+  CHECK_THROWS_WITH_AS(io::importUtilityCsv(dir), doctest::Contains("nodes.csv:5:x: not a number"), core::InputError);
 }

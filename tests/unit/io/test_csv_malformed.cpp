@@ -31,12 +31,15 @@ std::string replaced(std::string text, const std::string& from, const std::strin
   return text.replace(at, from.size(), to);
 }
 
-std::string file(const std::string& name) { return test::csvFolderFiles().at(name); }
+std::string file(const std::string& name) {
+  return test::csvFolderFiles().at(name);
+}
 
 }  // namespace
 
 TEST_CASE("csv malformed: missing column") {
-  const auto msg = importError("missing_column", {{"sections.csv", replaced(file("sections.csv"), ",length,", ",len,")}});
+  const auto msg =
+      importError("missing_column", {{"sections.csv", replaced(file("sections.csv"), ",length,", ",len,")}});
   CHECK(msg.find("sections.csv:1:length") != std::string::npos);
   CHECK(msg.find("required column") != std::string::npos);
 }

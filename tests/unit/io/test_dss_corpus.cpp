@@ -139,3 +139,32 @@ TEST_CASE("dss corpus: real feeders truncated at many byte offsets") {
     }
   }
 }
+
+TEST_CASE("dss corpus: real feeder with random byte mutations") {
+  const fs::path src = test::sharedFeeder("ieee13/opendss");
+  const std::string text = readFile(src / "IEEE13Nodeckt.dss");
+  const std::string alphabet = "[](){}\"'=.,!~|/*0123456789 \t\nabcXYZ-+^\xff";
+  std::uint32_t seed = 777;
+  auto next = [&seed]() {
+    seed = seed * 1664525u + 1013904223u;
+    return seed >> 8;
+  };
+  for (int k = 0; k < 40; ++k) {
+    std::string mutated = text;
+    const int edits = 1 + static_cast<int>(next() % 4);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = next() % mutated.size();
+      if (next() % 3 == 0) {
+        mutated.erase(at, 1 + next() % 20);
+      } else {
+        mutated[at] = alphabet[next() % alphabet.size()];
+      }
+    }
+    const fs::path dir = test::scratchDir("dss_mutation_" + std::to_string(k));
+    fs::copy_file(src / "IEEELineCodes.DSS", dir / "IEEELineCodes.DSS");
+    fs::copy_file(src / "IEEE13Node_BusXY.csv", dir / "IEEE13Node_BusXY.csv");
+    std::ofstream(dir / "IEEE13Nodeckt.dss", std::ios::binary) << mutated;
+    CAPTURE(k);
+    importOutcome(dir / "IEEE13Nodeckt.dss");
+  }
+}

@@ -22,9 +22,8 @@ TEST_CASE("synth: shipped feeders converge with customer voltages in ANSI range 
     const fs::path dir = test::sourceDir() / "feeders" / s.folder;
     const fs::path out = test::scratchDir(std::string("synth_pf_") + s.folder);
     std::string log;
-    const int rc = test::runCommand(test::cliExecutable().string() + " powerflow " + dir.string() + " -o " +
-                                        out.string(),
-                                    &log);
+    const int rc =
+        test::runCommand(test::cliExecutable().string() + " powerflow " + dir.string() + " -o " + out.string(), &log);
     CAPTURE(log);
     REQUIRE(rc == 0);
     std::ifstream summary(out / "summary.json");
@@ -56,4 +55,26 @@ TEST_CASE("synth: shipped feeders converge with customer voltages in ANSI range 
     CHECK(vmin >= 0.95);
     CHECK(vmax <= 1.05);
   }
+}
+
+TEST_CASE("synth cli: writes the tables and a README; bad usage exits 2") {
+  const fs::path out = test::scratchDir("synth_cli");
+  std::string log;
+  const std::string exe = test::cliExecutable().string();
+  REQUIRE(test::runCommand(exe + " synth --customers 300 --seed 1 -o " + out.string(), &log) == 0);
+  for (const char* name : {"nodes.csv", "conductors.csv", "sections.csv", "switches.csv", "transformers.csv",
+                           "customers.csv", "substation.csv", "regulators.csv", "capacitors.csv", "scada.csv"}) {
+    CAPTURE(name);
+    std::ifstream a(out / name, std::ios::binary), b(test::sourceDir() / "feeders" / "synth-small" / name);
+    std::stringstream sa, sb;
+    sa << a.rdbuf();
+    sb << b.rdbuf();
+    CHECK(sa.str() == sb.str());
+  }
+  std::ifstream readme(out / "README.md");
+  std::stringstream text;
+  text << readme.rdbuf();
+  CHECK(text.str().find("feederlab synth --customers 300 --seed 1 -o " + out.string()) != std::string::npos);
+  CHECK(test::runCommand(exe + " synth --customers 5 -o " + out.string(), &log) == 2);
+  CHECK(test::runCommand(exe + " synth --customers 300", &log) == 2);  // -o is required
 }
