@@ -14,8 +14,9 @@ using model::BusId;
 using model::Feeder;
 using model::kNoBus;
 
+// Regulators (1:1 units) never count; an LTC substation transformer under a RegControl does.
 bool changesVoltage(const model::Transformer& xf) {
-  if (xf.is_regulator || xf.windings.size() < 2) return false;
+  if (xf.windings.size() < 2) return false;
   const double k1 = xf.windings[0].kv;
   for (std::size_t w = 1; w < xf.windings.size(); ++w) {
     const double kw = xf.windings[w].kv;

@@ -1,6 +1,7 @@
 // The data checks of `feederlab validate`. Each finding names the element and where it was
 // defined; codes are stable (listed in docs/validation.md).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fmt/format.h>
 #include <functional>
@@ -200,46 +201,82 @@ class Checker {
     }
   }
 
-  // Phase nodes a..c each bus receives from its parent (all branches to the parent bus).
-  std::vector<std::set<int>> suppliedPhases() const {
-    std::vector<std::set<int>> supplied(f_.buses.size());
-    if (topo_.root != kNoBus)
-      for (int n : f_.sources.front().bus1.nodes)
-        if (n >= 1 && n <= 3) supplied[static_cast<std::size_t>(topo_.root)].insert(n);
-    for (const BusId b : topo_.bfs_order) {
-      const BusId parent = topo_.parent_bus[static_cast<std::size_t>(b)];
-      if (parent == kNoBus) continue;
-      for (int bi : topo_.adjacency[static_cast<std::size_t>(b)]) {
-        const auto& br = topo_.branches[static_cast<std::size_t>(bi)];
-        if (!((br.from == parent && br.to == b) || (br.to == parent && br.from == b))) continue;
-        for (std::size_t ti : at_bus_[static_cast<std::size_t>(b)]) {
-          const auto& t = terminals_[ti];
-          if (t.is_branch && t.element == graph::branchName(f_, br))
-            for (int n : t.terminal->nodes)
-              if (n >= 1 && n <= 3) supplied[static_cast<std::size_t>(b)].insert(n);
-        }
+  // Phase nodes (a..c) energized from the source, traced conductor by conductor: a line or series
+  // element joins node k of one end to node k of the other; a transformer energizes every phase
+  // node of its other windings. Phases may reach a bus by different paths (ckt24 does this).
+  std::vector<std::array<bool, 4>> energizedPhases() const {
+    std::vector<std::array<bool, 4>> on(f_.buses.size(), {false, false, false, false});
+    if (topo_.root == kNoBus) return on;
+    std::vector<std::pair<BusId, int>> queue;
+    auto mark = [&](BusId b, int n) {
+      if (b == kNoBus || n < 1 || n > 3 || on[static_cast<std::size_t>(b)][static_cast<std::size_t>(n)]) return;
+      on[static_cast<std::size_t>(b)][static_cast<std::size_t>(n)] = true;
+      queue.emplace_back(b, n);
+    };
+    for (int n : f_.sources.front().bus1.nodes) mark(topo_.root, n);
+    while (!queue.empty()) {
+      const auto [bus, node] = queue.back();
+      queue.pop_back();
+      for (int bi : topo_.adjacency[static_cast<std::size_t>(bus)]) propagate(topo_.branches[static_cast<std::size_t>(bi)], bus, node, mark);
+    }
+    return on;
+  }
+
+  template <class Mark>
+  void propagate(const graph::Branch& br, BusId bus, int node, Mark& mark) const {
+    auto across = [&](const model::Terminal& a, const model::Terminal& b) {
+      if (a.bus != bus) return;
+      for (std::size_t k = 0; k < a.nodes.size() && k < b.nodes.size(); ++k)
+        if (a.nodes[k] == node) mark(b.bus, b.nodes[k]);
+    };
+    const auto i = static_cast<std::size_t>(br.element);
+    switch (br.kind) {
+      case graph::BranchKind::Line:
+      case graph::BranchKind::Switch:
+        across(f_.lines[i].bus1, f_.lines[i].bus2);
+        across(f_.lines[i].bus2, f_.lines[i].bus1);
+        break;
+      case graph::BranchKind::Reactor:
+        across(f_.reactors[i].bus1, *f_.reactors[i].bus2);
+        across(*f_.reactors[i].bus2, f_.reactors[i].bus1);
+        break;
+      case graph::BranchKind::Capacitor:
+        across(f_.capacitors[i].bus1, *f_.capacitors[i].bus2);
+        across(*f_.capacitors[i].bus2, f_.capacitors[i].bus1);
+        break;
+      case graph::BranchKind::Transformer: {
+        const auto& x = f_.transformers[i];
+        const bool fed = std::any_of(x.windings.begin(), x.windings.end(), [&](const model::Winding& w) {
+          return w.terminal.bus == bus &&
+                 std::find(w.terminal.nodes.begin(), w.terminal.nodes.end(), node) != w.terminal.nodes.end();
+        });
+        if (!fed) break;
+        for (const auto& w : x.windings)
+          for (int n : w.terminal.nodes) mark(w.terminal.bus, n);
+        break;
       }
     }
-    return supplied;
   }
 
   void checkPhases() {
-    const auto supplied = suppliedPhases();
+    const auto on = energizedPhases();
     static const char* kPhase = "?abc";
+    std::set<std::string> reported;
     for (const BusId b : topo_.bfs_order) {
-      const auto& have = supplied[static_cast<std::size_t>(b)];
+      const auto& have = on[static_cast<std::size_t>(b)];
       for (std::size_t ti : at_bus_[static_cast<std::size_t>(b)]) {
         const auto& t = terminals_[ti];
         std::string missing;
         for (int n : t.terminal->nodes)
-          if (n >= 1 && n <= 3 && have.count(n) == 0 && missing.find(kPhase[n]) == std::string::npos)
+          if (n >= 1 && n <= 3 && !have[static_cast<std::size_t>(n)] && missing.find(kPhase[n]) == std::string::npos)
             missing += kPhase[n];
-        if (missing.empty()) continue;
+        if (missing.empty() || !reported.insert(t.element).second) continue;
         std::string got;
-        for (int n : have) got += kPhase[n];
+        for (int n = 1; n <= 3; ++n)
+          if (have[static_cast<std::size_t>(n)]) got += kPhase[n];
         add(Severity::Error, "phase-mismatch", t.element, t.location,
-            fmt::format("uses phase(s) {} at bus '{}', which the path from the source supplies with {} only",
-                        missing, busName(b), got.empty() ? "none" : got));
+            fmt::format("uses phase(s) {} at bus '{}', which the paths from the source supply with {} only", missing,
+                        busName(b), got.empty() ? "none" : got));
       }
     }
   }

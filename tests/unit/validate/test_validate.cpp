@@ -120,3 +120,33 @@ TEST_CASE("validation report files: JSON keys as cli.md specifies, Markdown and 
   CHECK(fs::file_size(dir / "validation.md") > 100);
   CHECK(fs::file_size(dir / "validation.html") > 100);
 }
+
+TEST_CASE("every shared master validates with no errors; @head and source-side loads as cli.md defines") {
+  struct Case {
+    const char* master;
+    const char* head;
+    int source_side_loads;
+  };
+  const Case cases[] = {
+      {"ieee13/opendss/IEEE13Nodeckt.dss", "650", 0},
+      {"ieee34/opendss/ieee34Mod1.dss", "800", 0},
+      {"ieee37/opendss/ieee37.dss", "799", 0},
+      {"ieee123/opendss/IEEE123Master.dss", "150", 0},
+      {"ieee8500/opendss/Master.dss", "regxfmr_hvmv_sub_lsb", 0},
+      {"epri_ckt5/opendss/Master_ckt5.dss", "_mdv_sub_1_lsb", 0},
+      {"epri_ckt7/opendss/Master_ckt7.dss", "ckt7", 39},          // other feeders on the substation bus
+      {"epri_ckt24/opendss/master_ckt24.dss", "subxfmr_lsb", 1},  // Other_Feeders on a stub
+      {"epri_j1/opendss/Master_noPV.dss", "ls_bus", 1},           // Aggregate_Load
+      {"epri_k1/opendss/Master_NoPV.dss", "k_lsb", 1},            // K_22_Aggregate
+      {"epri_m1/opendss/Master_NoPV.dss", "temp", 1},             // Aggregated, behind two switches
+  };
+  for (const auto& c : cases) {
+    const std::string master = c.master;
+    CAPTURE(master);
+    const auto r = validateDss(feederlab::test::sharedFeeder(c.master));
+    for (const auto& f : r.findings)
+      CHECK_MESSAGE(f.severity != Severity::Error, f.code << " " << f.element << " " << f.message);
+    CHECK(r.summary.head_bus == c.head);
+    CHECK(r.summary.source_side_loads == c.source_side_loads);
+  }
+}
