@@ -40,14 +40,20 @@ Complex zipCurrent(const LoadLaw& b, Complex v, double vmag) {
   return cur;
 }
 
+// conj(S / V) without a complex division: conj(S) V / |V|^2 (this runs per load per iteration).
+Complex conjDiv(Complex s, Complex v, double vmag2) { return std::conj(s) * v / vmag2; }
+
 Complex cvrCurrent(const LoadLaw& b, Complex v, double vmag) {
   const double ratio = vmag / b.v_base;
+  const double vmag2 = vmag * vmag;
   const double wf = b.cvr_watts != 1.0 ? std::pow(ratio, b.cvr_watts) : ratio;
-  Complex cur = wf > 0.0 ? std::conj(Complex(b.s_nominal.real() * wf, 0.0) / v) : Complex{};
-  if (b.cvr_vars == 2.0)
+  Complex cur = wf > 0.0 ? v * (b.s_nominal.real() * wf / vmag2) : Complex{};
+  if (b.cvr_vars == 2.0) {
     cur += Complex(0.0, b.y_eq.imag()) * v;
-  else
-    cur += std::conj(Complex(0.0, b.s_nominal.imag() * std::pow(ratio, b.cvr_vars)) / v);
+  } else {
+    const double vf = b.cvr_vars == 3.0 ? ratio * ratio * ratio : std::pow(ratio, b.cvr_vars);
+    cur += conjDiv(Complex(0.0, b.s_nominal.imag() * vf), v, vmag2);
+  }
   return cur;
 }
 
@@ -87,7 +93,7 @@ Complex loadCurrent(const LoadLaw& b, Complex v) {
     case model::LoadModel::Cvr: return cvrCurrent(b, v, vmag);
     case model::LoadModel::Motor:
       return std::conj(Complex(b.s_nominal.real(), 0.0) / v) + Complex(0.0, b.y_eq.imag()) * v;
-    default: return std::conj(b.s_nominal / v);  // constant PQ (and models not implemented)
+    default: return conjDiv(b.s_nominal, v, vmag * vmag);  // constant PQ (and models not implemented)
   }
 }
 

@@ -15,7 +15,7 @@ using std::size_t;
 
 namespace {
 
-std::string elementName(const model::Feeder& f, ElementKind kind, int i) {
+std::string nameOf(const model::Feeder& f, ElementKind kind, int i) {
   const auto k = static_cast<size_t>(i);
   switch (kind) {
     case ElementKind::Line: return "line." + f.lines[k].name;
@@ -45,25 +45,19 @@ ElementFlow flowOf(const model::Feeder& f, const Primitive& p, const std::vector
   ElementFlow e;
   e.kind = p.kind;
   e.element = p.element;
-  e.name = elementName(f, p.kind, p.element);
+  e.terminals = p.terminals;
+  e.conductors = p.conductors;
   thread_local std::vector<Complex> vt, it;  // scratch: result building runs per solve
   primitiveVI(p, v, vt, it);
   const auto nc = static_cast<size_t>(p.conductors);
-  e.terminals.reserve(static_cast<size_t>(p.terminals));
+  e.flows.resize(static_cast<size_t>(p.terminals) * nc);
   for (int t = 0; t < p.terminals; ++t) {
-    TerminalFlow tf;
-    tf.bus = terminalBus(f, p.kind, p.element, t);
-    tf.nodes.reserve(nc);
-    tf.current.reserve(nc);
-    tf.power.reserve(nc);
+    const model::BusId bus = terminalBus(f, p.kind, p.element, t);
     for (size_t c = 0; c < nc; ++c) {
       const size_t k = static_cast<size_t>(t) * nc + c;
-      tf.nodes.push_back(p.node_nums[k]);
-      tf.current.push_back(it[k]);
-      tf.power.push_back(vt[k] * std::conj(it[k]));
-      e.losses += tf.power.back();
+      e.flows[k] = {bus, t, p.node_nums[k], it[k], vt[k] * std::conj(it[k])};
+      e.losses += e.flows[k].power;
     }
-    e.terminals.push_back(std::move(tf));
   }
   return e;
 }
@@ -89,11 +83,8 @@ bool sameBranch(const graph::Branch& b, const Primitive& p) {
 void headPower(const Network& net, const HeadInfo& head, Result& r) {
   r.head_bus = head.bus;
   for (int i : head.branches)
-    for (const auto& t : r.branches[static_cast<size_t>(i)].terminals) {
-      if (t.bus != head.bus) continue;
-      for (size_t c = 0; c < t.nodes.size(); ++c)
-        if (t.nodes[c] >= 1 && t.nodes[c] <= 3) r.head_power[static_cast<size_t>(t.nodes[c] - 1)] += t.power[c];
-    }
+    for (const auto& c : r.branches[static_cast<size_t>(i)].flows)
+      if (c.bus == head.bus && c.node >= 1 && c.node <= 3) r.head_power[static_cast<size_t>(c.node - 1)] += c.power;
   const auto& f = net.feeder();
   for (int li : head.excluded_loads) {
     const auto& lf = r.loads[static_cast<size_t>(li)];
@@ -170,11 +161,11 @@ Result buildResult(const Network& net, const std::vector<Complex>& v, const std:
     for (size_t a = 0; a < m; ++a) {
       Complex i_inj{};
       for (size_t b = 0; b < m; ++b) i_inj += p.y[a * m + b] * e[b];
-      auto& t = ef.terminals[0];
-      t.current[a] -= i_inj;
+      auto& c = ef.flows[a];
+      c.current -= i_inj;
       const Complex va = p.nodes[a] >= 0 ? v[static_cast<size_t>(p.nodes[a])] : Complex{};
-      t.power[a] = va * std::conj(t.current[a]);
-      per_phase.push_back(-t.power[a]);
+      c.power = va * std::conj(c.current);
+      per_phase.push_back(-c.power);
     }
     ef.losses = {};
     r.source_power.push_back(per_phase);
@@ -219,10 +210,15 @@ Result buildResult(const Network& net, const std::vector<Complex>& v, const std:
 
 namespace feederlab::powerflow {
 
-Complex TerminalFlow::total() const {
+Complex ElementFlow::terminalPower(int terminal) const {
   Complex s{};
-  for (const auto& p : power) s += p;
+  for (const auto& c : flows)
+    if (c.terminal == terminal) s += c.power;
   return s;
+}
+
+std::string elementName(const model::Feeder& feeder, ElementKind kind, int element) {
+  return detail::nameOf(feeder, kind, element);
 }
 
 std::optional<Complex> Result::voltage(model::BusId bus, int node) const {

@@ -42,22 +42,27 @@ struct Options {
   std::function<void(int iteration, double mismatch_pu)> on_iteration;  // diagnostics
 };
 
-// Currents and powers at one terminal of an element, per conductor, flowing INTO the element.
-struct TerminalFlow {
+// Current and power of one conductor of an element, flowing INTO the element.
+struct ConductorFlow {
   model::BusId bus = model::kNoBus;
-  std::vector<int> nodes;          // OpenDSS node numbers (0 = ground)
-  std::vector<Complex> current;    // A
-  std::vector<Complex> power;      // VA (W + j var)
-  Complex total() const;
+  int terminal = 0;   // 0-based terminal of the element
+  int node = 0;       // OpenDSS node number (0 = ground)
+  Complex current;    // A
+  Complex power;      // VA (W + j var)
 };
 
 struct ElementFlow {
   ElementKind kind = ElementKind::Line;
   int element = -1;                 // index into the feeder vector of that kind
-  std::string name;                 // "line.650632"
-  std::vector<TerminalFlow> terminals;
-  Complex losses;                   // VA: sum of power into the element over all terminals
+  int terminals = 0;
+  int conductors = 0;               // per terminal
+  std::vector<ConductorFlow> flows; // terminal-major: terminals * conductors
+  Complex losses;                   // VA: sum of power into the element over all conductors
+  Complex terminalPower(int terminal) const;
 };
+
+// "line.650632" style name of an element (OpenDSS class name, lower case).
+std::string elementName(const model::Feeder& feeder, ElementKind kind, int element);
 
 struct LoadFlow {
   int load = -1;                    // index into Feeder::loads

@@ -55,7 +55,7 @@ TEST_CASE("power balance closes element by element on the IEEE feeders (controls
     // Losses are positive in every series element except for numerical noise.
     for (const auto& b : r.branches)
       if (b.kind == powerflow::ElementKind::Line || b.kind == powerflow::ElementKind::Transformer)
-        CHECK_MESSAGE(b.losses.real() > -1e-3, b.name);
+        CHECK_MESSAGE(b.losses.real() > -1e-3, powerflow::elementName(f, b.kind, b.element));
   }
 }
 
