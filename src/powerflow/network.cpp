@@ -259,19 +259,28 @@ void Network::buildPrimitives() {
   }
 }
 
-void Network::applyState() {
+bool Network::applyState() {
   const auto& f = *feeder_;
+  bool changed = false;
   for (auto& p : branches_) {
+    std::vector<double> now;
     if (p.kind == ElementKind::Transformer) {
       const auto& x = f.transformers[static_cast<size_t>(p.element)];
-      std::vector<double> taps;
-      for (size_t w = 0; w < x.windings.size(); ++w) taps.push_back(state_.tap(p.element, static_cast<int>(w)));
-      p.y = detail::transformerY(x, taps);
+      for (size_t w = 0; w < x.windings.size(); ++w) now.push_back(state_.tap(p.element, static_cast<int>(w)));
+      if (!p.y.empty() && now == p.built_with) continue;
+      p.y = detail::transformerY(x, now);
     } else if (p.kind == ElementKind::Capacitor) {
-      p.y = detail::capacitorY(f.capacitors[static_cast<size_t>(p.element)],
-                               state_.capacitor_steps[static_cast<size_t>(p.element)], f.settings.base_frequency_hz);
+      const auto& steps = state_.capacitor_steps[static_cast<size_t>(p.element)];
+      now.assign(steps.begin(), steps.end());
+      if (!p.y.empty() && now == p.built_with) continue;
+      p.y = detail::capacitorY(f.capacitors[static_cast<size_t>(p.element)], steps, f.settings.base_frequency_hz);
+    } else {
+      continue;
     }
+    p.built_with = std::move(now);
+    changed = true;
   }
+  return changed;
 }
 
 void Network::buildPattern() {

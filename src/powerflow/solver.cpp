@@ -99,7 +99,7 @@ struct Solver::Impl {
   // (Walker & Ni, "Anderson acceleration for fixed-point iterations", SIAM J. Numer. Anal. 49(4),
   // 2011): the next iterate combines the last few G values so as to minimize the weighted
   // residual G(V) - V. The converged point is the same fixed point; only the path is shorter.
-  void iterate() {
+  void iterate(double tolerance) {
     const auto source = network.sourceInjection();
     const int max_it = options.max_iterations;
     const auto depth = static_cast<size_t>(std::max(options.acceleration_depth, 0));
@@ -116,7 +116,7 @@ struct Solver::Impl {
       mismatch = std::sqrt(worst2);
       if (!std::isfinite(mismatch)) fail("the iteration diverged (non-finite voltages)");
       if (options.on_iteration) options.on_iteration(iterations, mismatch);
-      if (mismatch < options.tolerance) {
+      if (mismatch < tolerance) {
         std::swap(v, rhs);
         return;
       }
@@ -156,28 +156,38 @@ Solver::Solver(const model::Feeder& feeder, Options options) : impl_(std::make_u
 Solver::~Solver() = default;
 const Network& Solver::network() const { return impl_->network; }
 
+// Control decisions are taken on solutions converged to kControlTolerance (1000 times tighter
+// than OpenDSS's 1e-4, so they are the decisions an exact solution gives); the final state is
+// then converged to Options::tolerance and sampled once more.
+constexpr double kControlTolerance = 1e-7;
+
 Result Solver::solve() {
   auto& d = *impl_;
   d.iterations = 0;
   d.factor();
   d.start();
-  d.iterate();
+  const double tol = d.options.tolerance;
+  const bool controls = d.mode() == ControlMode::Static;
+  d.iterate(controls ? std::max(tol, kControlTolerance) : tol);
   int control_iterations = 1;
   std::vector<std::string> warnings;
-  if (d.mode() == ControlMode::Static) {
+  if (controls) {
     detail::ControlLoop loop(d.network);
     const int max_ctrl = d.options.max_control_iterations > 0 ? d.options.max_control_iterations
                                                               : d.feeder.settings.max_control_iterations;
-    while (loop.sample(d.v)) {
+    while (true) {
+      if (!loop.sample(d.v)) {
+        if (d.mismatch < tol) break;
+        d.iterate(tol);  // tighten, then confirm no control wants to act
+        continue;
+      }
       if (control_iterations >= max_ctrl) {
         warnings.push_back(fmt::format("control iteration limit ({}) reached with actions pending", max_ctrl));
+        if (d.mismatch >= tol) d.iterate(tol);
         break;
       }
-      if (loop.doNearest()) {
-        d.network.applyState();
-        d.factor();
-      }
-      d.iterate();
+      if (loop.doNearest() && d.network.applyState()) d.factor();
+      d.iterate(std::max(tol, kControlTolerance));
       ++control_iterations;
     }
     warnings.insert(warnings.end(), loop.warnings.begin(), loop.warnings.end());
@@ -196,7 +206,7 @@ Result Solver::resolve() {
   d.iterations = 0;
   if (!d.lu.factored()) d.factor();
   d.start();
-  d.iterate();
+  d.iterate(d.options.tolerance);
   Result r = detail::buildResult(d.network, d.v, d.scale, d.headInfo());
   r.converged = true;
   r.iterations = d.iterations;

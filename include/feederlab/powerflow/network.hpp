@@ -39,6 +39,7 @@ struct Primitive {
   std::vector<int> node_nums;  // OpenDSS node number per conductor (0 = ground)
   std::vector<Complex> y;      // row-major, order terminals*conductors
   std::vector<int> positions;  // CSC slot per (row, col) of y, -1 where a side is ground
+  std::vector<double> built_with;  // taps or capacitor steps y was computed for (transformers, capacitors)
   int order() const { return terminals * conductors; }
 };
 
@@ -108,8 +109,9 @@ class Network {
 
   const NetworkState& state() const { return state_; }
   NetworkState& state() { return state_; }
-  // Recomputes the primitives of transformers and capacitors from the state (after control moves).
-  void applyState();
+  // Recomputes the primitives of transformers and capacitors whose state changed (after control
+  // moves); returns true if any did.
+  bool applyState();
 
   // Nodal admittance matrix. With `with_loads`, each load's constant-impedance equivalent at rated
   // voltage is included (what OpenDSS puts in its system matrix for the fixed-point iteration).
