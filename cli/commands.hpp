@@ -25,5 +25,6 @@ void registerInfo(CLI::App& app);
 void registerValidate(CLI::App& app);
 void registerPowerflow(CLI::App& app);
 void registerSynth(CLI::App& app);
+void registerExport(CLI::App& app);
 
 }  // namespace feederlab::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   feederlab::cli::registerValidate(app);
   feederlab::cli::registerPowerflow(app);
   feederlab::cli::registerSynth(app);
+  feederlab::cli::registerExport(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -190,14 +190,14 @@ void writeOthers(Context& ctx) {
   }
 }
 
-// CalcVoltageBases only when it cannot give a base to a bus that has none; the SetkVBase lines
-// after it set every known base exactly either way.
+// CalcVoltageBases only when it reaches every bus and cannot give a base to a bus that has none;
+// the SetkVBase lines after it set every known base exactly either way.
 void writeVoltageBases(Context& ctx) {
   const model::Feeder& f = ctx.feeder;
   bool calc = !f.settings.voltage_bases_kv.empty();
   if (calc) {
     model::Feeder copy = f;
-    dss::assignVoltageBases(copy, f.settings.voltage_bases_kv);
+    calc = dss::assignVoltageBases(copy, f.settings.voltage_bases_kv) == 0;  // else it warns
     for (std::size_t i = 0; i < f.buses.size() && calc; ++i) {
       calc = !(f.buses[i].kv_base_ll <= 0.0 && copy.buses[i].kv_base_ll > 0.0);
     }

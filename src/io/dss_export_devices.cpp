@@ -10,7 +10,7 @@ namespace {
 std::string complexValue(core::Complex z) { return "[" + number(z.real()) + " " + number(z.imag()) + "]"; }
 
 void sourceBody(Command& c, const model::Source& s, const Context& ctx, const std::string& element) {
-  c.word("bus1", ctx.busSpec(s.bus1, element));
+  c.raw("bus1", ctx.busSpec(s.bus1, element));
   c.integer("phases", s.phases).num("basekv", s.base_kv).num("pu", s.pu).num("angle", s.angle_deg);
   c.num("frequency", s.frequency_hz);
   // Z1 then Z0 in ohm: exact (Z1 alone would also set Z0).
@@ -99,8 +99,8 @@ void writeShunts(Context& ctx) {
   for (const auto& k : f.capacitors) {
     const std::string element = "capacitor." + k.name;
     Command c("New " + objectRef("Capacitor", k.name), element);
-    c.word("bus1", ctx.busSpec(k.bus1, element));
-    if (k.bus2) c.word("bus2", ctx.busSpec(*k.bus2, element));
+    c.raw("bus1", ctx.busSpec(k.bus1, element));
+    if (k.bus2) c.raw("bus2", ctx.busSpec(*k.bus2, element));
     c.integer("phases", k.phases).raw("conn", connWord(k.conn)).num("kv", k.kv);
     c.integer("numsteps", static_cast<long long>(k.kvar.size())).array("kvar", k.kvar);
     std::vector<double> states(k.states.begin(), k.states.end());
@@ -120,8 +120,8 @@ void writeShunts(Context& ctx) {
   for (const auto& r : f.reactors) {
     const std::string element = "reactor." + r.name;
     Command c("New " + objectRef("Reactor", r.name), element);
-    c.word("bus1", ctx.busSpec(r.bus1, element));
-    if (r.bus2) c.word("bus2", ctx.busSpec(*r.bus2, element));
+    c.raw("bus1", ctx.busSpec(r.bus1, element));
+    if (r.bus2) c.raw("bus2", ctx.busSpec(*r.bus2, element));
     c.integer("phases", r.phases).raw("conn", connWord(r.conn));
     c.matrix("rmatrix", r.z, false).matrix("xmatrix", r.z, true);
     if (!r.enabled) c.yesNo("enabled", false);
@@ -135,7 +135,7 @@ void writeLoads(Context& ctx) {
   for (const auto& l : f.loads) {
     const std::string element = "load." + l.name;
     Command c("New " + objectRef("Load", l.name), element);
-    c.word("bus1", ctx.busSpec(l.bus1, element));
+    c.raw("bus1", ctx.busSpec(l.bus1, element));
     c.integer("phases", l.phases).raw("conn", connWord(l.conn)).num("kv", l.kv);
     c.integer("model", static_cast<int>(l.model));
     // The last of these decides how OpenDSS derives kW/kvar: kW and kvar, written last.

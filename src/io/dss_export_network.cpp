@@ -2,6 +2,7 @@
 // transformers, written so importDss rebuilds exactly the same matrices and windings.
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "dss_export_writer.hpp"
 #include "feederlab/core/units.hpp"
@@ -49,12 +50,14 @@ struct LineNotes {
   int conductance = 0, asymmetric = 0, provenance = 0;
 };
 
-void impedance(Command& c, const model::LineImpedance& imp, int phases, double freq, LineNotes& notes) {
+// Returns true when written as sequence values (a line code so written may serve other phase
+// counts: OpenDSS lets a line change the phases of a symmetrical code).
+bool impedance(Command& c, const model::LineImpedance& imp, int phases, double freq, LineNotes& notes) {
   if (sequenceReproduces(imp, phases, freq)) {
     const auto& s = *imp.sequence;
     c.num("r1", s.r1).num("x1", s.x1).num("r0", s.r0).num("x0", s.x0);
     c.num("c1", s.c1_nf).num("c0", s.c0_nf);
-    return;
+    return true;
   }
   for (const auto& v : imp.y_per_length.values) {
     if (v.real() != 0.0) {
@@ -70,19 +73,23 @@ void impedance(Command& c, const model::LineImpedance& imp, int phases, double f
     core::CMatrix zero(imp.z_per_length.n);
     c.matrix("cmatrix", zero, true);
   }
+  return false;
 }
 
-void writeLineCodes(Context& ctx, const std::map<std::string, const model::Line*>& codes,
-                    LineNotes& notes) {
+// Returns the names of the codes written as sequence values.
+std::set<std::string> writeLineCodes(Context& ctx, const std::map<std::string, const model::Line*>& codes,
+                                     LineNotes& notes) {
   const double freq = ctx.feeder.settings.base_frequency_hz;
+  std::set<std::string> symmetrical;
   for (const auto& [name, line] : codes) {
     Command c("New " + objectRef("LineCode", name), "linecode." + name);
     c.integer("nphases", line->phases);
     if (line->length_unit != core::LengthUnit::None) c.raw("units", core::lengthUnitName(line->length_unit));
-    impedance(c, line->impedance, line->phases, freq, notes);
+    if (impedance(c, line->impedance, line->phases, freq, notes)) symmetrical.insert(name);
     c.num("normamps", line->norm_amps);
     ctx.line(c);
   }
+  return symmetrical;
 }
 
 }  // namespace
@@ -95,9 +102,10 @@ void writeLines(Context& ctx) {
     if (!l.linecode.empty()) codes.emplace(l.linecode, &l);
   }
   LineNotes notes;
+  std::set<std::string> symmetrical;
   if (!codes.empty()) {
     ctx.comment("Line codes (each with the data of its first line; every line states its own impedances)");
-    writeLineCodes(ctx, codes, notes);
+    symmetrical = writeLineCodes(ctx, codes, notes);
   }
   notes = LineNotes{};
   if (!f.lines.empty()) ctx.comment("Lines and switches");
@@ -105,10 +113,13 @@ void writeLines(Context& ctx) {
   for (const auto& l : f.lines) {
     const std::string element = "line." + l.name;
     Command c("New " + objectRef("Line", l.name), element);
-    c.word("bus1", ctx.busSpec(l.bus1, element)).word("bus2", ctx.busSpec(l.bus2, element));
+    c.raw("bus1", ctx.busSpec(l.bus1, element)).raw("bus2", ctx.busSpec(l.bus2, element));
     if (!l.linecode.empty()) {
-      if (codes.at(l.linecode)->phases == l.phases) c.word("linecode", l.linecode);
-      else ++notes.provenance;
+      if (codes.at(l.linecode)->phases == l.phases || symmetrical.count(l.linecode) > 0) {
+        c.word("linecode", l.linecode);
+      } else {
+        ++notes.provenance;
+      }
     }
     if (!l.geometry.empty()) ++geometry;
     c.integer("phases", l.phases);
@@ -162,8 +173,14 @@ void transformerBody(Command& c, const model::Transformer& t) {
   c.array("kvs", windingValues(t, &model::Winding::kv));
   c.array("kvas", windingValues(t, &model::Winding::kva));
   c.array("taps", windingValues(t, &model::Winding::tap));
-  if (t.pct_loadloss >= 0.0) c.num("%loadloss", t.pct_loadloss);
+  // Each %R edit recomputes %loadloss from windings 1-2 and %loadloss sets their %R: the one
+  // that agrees with the other goes last, so both read back exactly.
+  const bool loss = t.pct_loadloss >= 0.0;
+  const bool loss_decides = loss && n >= 2 && t.windings[0].r_pct == t.pct_loadloss / 200.0 * 100.0 &&
+                            t.windings[1].r_pct == t.windings[0].r_pct;
+  if (loss && !loss_decides) c.num("%loadloss", t.pct_loadloss);
   c.array("%rs", windingValues(t, &model::Winding::r_pct));
+  if (loss_decides) c.num("%loadloss", t.pct_loadloss);
   for (std::size_t i = 0; i < n; ++i) {
     const model::Winding& w = t.windings[i];
     const bool plain = w.r_neutral == -1.0 && w.x_neutral == 0.0 && w.max_tap == 1.1 &&

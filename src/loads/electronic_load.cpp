@@ -9,6 +9,10 @@
 
 namespace feederlab::loads {
 
+namespace {
+constexpr double kRootOffset = 1e-6;  // pu
+}  // namespace
+
 std::vector<std::string> ElectronicLoadParameters::validate() const {
   std::vector<std::string> out;
   if (!(v_d2 >= 0.0)) out.push_back("v_d2 must be >= 0 pu");
@@ -77,9 +81,8 @@ void ElectronicLoad::jacobianPattern(dae::JacobianSink& sink) const {
   }
 }
 
-void ElectronicLoad::jacobian(const dae::Context& /*ctx*/, std::span<const double> x,
-                              std::span<const double> /*xdot*/, std::span<const double> v, double cj,
-                              dae::JacobianSink& sink) const {
+void ElectronicLoad::jacobian(const dae::Context& /*ctx*/, std::span<const double> x, std::span<const double> /*xdot*/,
+                              std::span<const double> v, double cj, dae::JacobianSink& sink) const {
   const double a = v[0], b = v[1];
   const double vm = std::sqrt(a * a + b * b);
   const double k = tracking_ ? 1.0 / p_.t_filter : 0.0;
@@ -105,8 +108,10 @@ void ElectronicLoad::jacobian(const dae::Context& /*ctx*/, std::span<const doubl
 
 void ElectronicLoad::roots(const dae::Context& /*ctx*/, std::span<const double> x, std::span<const double> v,
                            std::span<double> g) const {
-  g[0] = std::hypot(v[0], v[1]) - x[0];  // V crosses the memory
-  g[1] = x[0] - p_.v_d2;                 // memory reaches its lower bound
+  // V crosses the memory; while holding, V must fall kRootOffset below it (after
+  // initialization V = v_min exactly, and a root function that starts at zero is not reported).
+  g[0] = std::hypot(v[0], v[1]) - x[0] + (tracking_ ? 0.0 : kRootOffset);
+  g[1] = x[0] - p_.v_d2;  // memory reaches its lower bound
 }
 
 bool ElectronicLoad::onRoot(const dae::Context& /*ctx*/, std::span<double> x, std::span<const double> v,

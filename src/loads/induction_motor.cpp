@@ -24,7 +24,9 @@ const std::array<Complex, 3> kC2{Complex{1.0 / 3.0, 0.0}, kA2 / 3.0, kA / 3.0};
 const std::array<Complex, 3> kR1{Complex{1.0, 0.0}, kA2, kA};
 const std::array<Complex, 3> kR2{Complex{1.0, 0.0}, kA, kA2};
 
-Complex port(std::span<const double> v, std::size_t k) { return {v[2 * k], v[2 * k + 1]}; }
+Complex port(std::span<const double> v, std::size_t k) {
+  return {v[2 * k], v[2 * k + 1]};
+}
 
 void stageProblems(std::vector<std::string>& out, const char* n, const UvTripStage& s) {
   const std::string p = std::string(n) + ".";
@@ -55,23 +57,43 @@ std::vector<std::string> InductionMotorParameters::validate() const {
 }
 
 // Set W of load-models.md 3.6 (InterPSS threeBus_cmpldw.dyd).
-InductionMotorParameters InductionMotorParameters::setWMotorA() { return {}; }
+InductionMotorParameters InductionMotorParameters::setWMotorA() {
+  return {};
+}
 InductionMotorParameters InductionMotorParameters::setWMotorB() {
-  return {.lf_m = 0.75, .r_s = 0.03, .l_s = 1.8, .l_p = 0.19, .l_pp = 0.14, .t_po = 0.2, .t_ppo = 0.0026,
-          .h = 0.5, .e_trq = 2.0,
+  return {.lf_m = 0.75,
+          .r_s = 0.03,
+          .l_s = 1.8,
+          .l_p = 0.19,
+          .l_pp = 0.14,
+          .t_po = 0.2,
+          .t_ppo = 0.0026,
+          .h = 0.5,
+          .e_trq = 2.0,
           .uv1 = {.v_trip = 0.6, .t_trip = 0.02, .f_trip = 0.2, .v_reconnect = 0.75, .t_reconnect = 0.05},
           .uv2 = {.v_trip = 0.5, .t_trip = 0.02, .f_trip = 0.3, .v_reconnect = 0.65, .t_reconnect = 0.05}};
 }
 InductionMotorParameters InductionMotorParameters::setWMotorC() {
-  return {.lf_m = 0.75, .r_s = 0.03, .l_s = 1.8, .l_p = 0.19, .l_pp = 0.14, .t_po = 0.2, .t_ppo = 0.0026,
-          .h = 0.1, .e_trq = 2.0,
+  return {.lf_m = 0.75,
+          .r_s = 0.03,
+          .l_s = 1.8,
+          .l_p = 0.19,
+          .l_pp = 0.14,
+          .t_po = 0.2,
+          .t_ppo = 0.0026,
+          .h = 0.1,
+          .e_trq = 2.0,
           .uv1 = {.v_trip = 0.65, .t_trip = 0.02, .f_trip = 0.2, .v_reconnect = 1.0, .t_reconnect = 9999.0},
           .uv2 = {.v_trip = 0.5, .t_trip = 0.02, .f_trip = 0.3, .v_reconnect = 0.65, .t_reconnect = 0.1}};
 }
 
 InductionMotor::InductionMotor(std::string name, const InductionMotorParameters& parameters, std::size_t ports,
                                double omega0, std::string kind)
-    : name_(std::move(name)), kind_(std::move(kind)), p_(parameters), ports_(ports), omega0_(omega0),
+    : name_(std::move(name)),
+      kind_(std::move(kind)),
+      p_(parameters),
+      ports_(ports),
+      omega0_(omega0),
       double_cage_(parameters.doubleCage()) {
   auto problems = p_.validate();
   if (ports_ != 1 && ports_ != 3) problems.push_back("an induction motor has 1 or 3 ports");
@@ -225,8 +247,7 @@ void InductionMotor::jacobian(const dae::Context& /*ctx*/, std::span<const doubl
   }
   // f_s = (Tm - Te)/(2H); Te = Re{E_int conj(I)}: dTe = Re{conj(I) dE_int + conj(E_int) dI}
   const double omega = std::max(1.0 - e.s, 0.0);
-  const double dtm_ds =
-      (p_.e_trq == 0.0 || omega <= 0.0) ? 0.0 : -p_.e_trq * tm0_ * std::pow(omega, p_.e_trq - 1.0);
+  const double dtm_ds = (p_.e_trq == 0.0 || omega <= 0.0) ? 0.0 : -p_.e_trq * tm0_ * std::pow(omega, p_.e_trq - 1.0);
   j.xx[ks][ks] += dtm_ds / (2.0 * p_.h);
   putGradient(j.xx, ks, ci, -(std::conj(e.i1) - std::conj(e.ei) * inv_z) / (2.0 * p_.h));
   const Complex dte_dv1 = std::conj(e.ei) * inv_z;
@@ -252,7 +273,8 @@ void InductionMotor::jacobian(const dae::Context& /*ctx*/, std::span<const doubl
     for (int c = 0; c < nv; ++c) sink.add(dae::Block::XV, r, c, j.xv[u(r)][u(c)]);
   }
   for (int r = 0; r < nv; ++r) {
-    for (int c = static_cast<int>(ci); c < static_cast<int>(ci) + 2; ++c) sink.add(dae::Block::IX, r, c, j.ix[u(r)][u(c)]);
+    for (int c = static_cast<int>(ci); c < static_cast<int>(ci) + 2; ++c)
+      sink.add(dae::Block::IX, r, c, j.ix[u(r)][u(c)]);
     for (int c = 0; c < nv; ++c) sink.add(dae::Block::IV, r, c, j.iv[u(r)][u(c)]);
   }
 }
@@ -276,8 +298,9 @@ double InductionMotor::solveSlip(double p_target, double v1_mag) const {
     lo = s;
   }
   if (hi < 0.0) {
-    throw core::ModelError(name_, "allocated P " + std::to_string(p_target) + " pu exceeds the motor's pull-out power " +
-                                      std::to_string(p_max) + " pu at |V| = " + std::to_string(v1_mag) + " pu");
+    throw core::ModelError(name_, "allocated P " + std::to_string(p_target) +
+                                      " pu exceeds the motor's pull-out power " + std::to_string(p_max) +
+                                      " pu at |V| = " + std::to_string(v1_mag) + " pu");
   }
   for (int it = 0; it < 200 && hi - lo > 1e-15; ++it) {
     const double mid = 0.5 * (lo + hi);

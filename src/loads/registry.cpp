@@ -18,7 +18,9 @@ void DeviceRegistry::add(std::string kind, DeviceFactory factory) {
   factories_.emplace(std::move(kind), std::move(factory));
 }
 
-bool DeviceRegistry::contains(std::string_view kind) const { return factories_.find(kind) != factories_.end(); }
+bool DeviceRegistry::contains(std::string_view kind) const {
+  return factories_.find(kind) != factories_.end();
+}
 
 std::vector<std::string> DeviceRegistry::kinds() const {
   std::vector<std::string> out;
@@ -67,8 +69,8 @@ void requirePorts(const DeviceSpec& spec, std::initializer_list<std::size_t> all
   if (std::find(allowed.begin(), allowed.end(), spec.ports) != allowed.end()) return;
   std::string list;
   for (std::size_t n : allowed) list += (list.empty() ? "" : " or ") + std::to_string(n);
-  throw core::ModelError(spec.name, "kind '" + spec.kind + "' takes " + list + " port(s), got " +
-                                        std::to_string(spec.ports));
+  throw core::ModelError(spec.name,
+                         "kind '" + spec.kind + "' takes " + list + " port(s), got " + std::to_string(spec.ports));
 }
 
 }  // namespace feederlab::loads

@@ -24,8 +24,17 @@ std::vector<std::string> StaticLoadParameters::validate() const {
 }
 
 StaticLoadParameters StaticLoadParameters::constantImpedance() {
-  return {.p1c = 1.0, .p1e = 2.0, .p2c = 0.0, .p2e = 1.0, .p_frq = 0.0,
-          .q1c = 1.0, .q1e = 2.0, .q2c = 0.0, .q2e = 1.0, .q_frq = 0.0, .v_zload = 0.0};
+  return {.p1c = 1.0,
+          .p1e = 2.0,
+          .p2c = 0.0,
+          .p2e = 1.0,
+          .p_frq = 0.0,
+          .q1c = 1.0,
+          .q1e = 2.0,
+          .q2c = 0.0,
+          .q2e = 1.0,
+          .q_frq = 0.0,
+          .v_zload = 0.0};
 }
 
 StaticLoad::StaticLoad(std::string name, const StaticLoadParameters& parameters)
@@ -114,10 +123,11 @@ StaticLoadParameters readStatic(const DeviceSpec& spec, StaticLoadParameters p) 
   return p;
 }
 
-[[maybe_unused]] const bool kStaticRegistered = registerDeviceKind("static", [](const DeviceSpec& spec) -> std::unique_ptr<dae::Device> {
-  requirePorts(spec, {1});
-  return std::make_unique<StaticLoad>(spec.name, readStatic(spec, StaticLoadParameters{}));
-});
+[[maybe_unused]] const bool kStaticRegistered =
+    registerDeviceKind("static", [](const DeviceSpec& spec) -> std::unique_ptr<dae::Device> {
+      requirePorts(spec, {1});
+      return std::make_unique<StaticLoad>(spec.name, readStatic(spec, StaticLoadParameters{}));
+    });
 
 [[maybe_unused]] const bool kConstantZRegistered =
     registerDeviceKind("constant_impedance", [](const DeviceSpec& spec) -> std::unique_ptr<dae::Device> {

@@ -106,27 +106,26 @@ bool ControlLoop::sample(const std::vector<Complex>& v) {
   return !queue_.empty();
 }
 
-void ControlLoop::sampleReg(Reg& r, const std::vector<Complex>& v) {
-  const auto& f = net_.feeder();
-  const auto& rc = f.regcontrols[static_cast<size_t>(r.control)];
-  const auto& xf = f.transformers[static_cast<size_t>(r.transformer)];
-  const auto& p = net_.branches()[static_cast<size_t>(r.primitive)];
-  if (rc.max_tap_change == 0) {
-    r.pending = 0.0;
-    return;
-  }
+namespace {
+
+struct RegSample {
+  double vactual = 0;  // PT-secondary volts after line-drop compensation
+  double vlocal = 0;   // PT-secondary volts at the regulator
+};
+
+// Voltage the RegControl sees: the controlled winding's coil voltage on the PT phase (or max/min
+// phase) over the PT ratio, plus (R + jX) times the CT current (the CT current flows into the
+// winding terminal, so this is Vterm - (R + jX) * I_line, OpenDSS RegControl).
+RegSample regulatorVoltage(const model::RegControl& rc, const model::Transformer& xf, const Primitive& p,
+                           const std::vector<Complex>& v, int w) {
   std::vector<Complex> vt, it;
   primitiveVI(p, v, vt, it);
-  const int w = std::clamp(rc.winding, 1, static_cast<int>(xf.windings.size())) - 1;
-  const int tw = (rc.tap_winding > 0 ? std::min(rc.tap_winding, static_cast<int>(xf.windings.size())) : w + 1) - 1;
   const size_t nc = static_cast<size_t>(p.conductors);
   const size_t off = static_cast<size_t>(w) * nc;
-  // Winding voltages per phase (coil voltage: phase to neutral, or phase to next phase for delta).
+  const bool delta = xf.windings[static_cast<size_t>(w)].conn == model::Connection::Delta && xf.phases > 1;
   std::vector<Complex> vw(static_cast<size_t>(xf.phases));
-  for (size_t ph = 0; ph < vw.size(); ++ph) {
-    const bool delta = xf.windings[static_cast<size_t>(w)].conn == model::Connection::Delta && xf.phases > 1;
-    vw[ph] = vt[off + ph] - (delta ? vt[off + (ph + 1) % static_cast<size_t>(xf.phases)] : vt[off + nc - 1]);
-  }
+  for (size_t ph = 0; ph < vw.size(); ++ph)
+    vw[ph] = vt[off + ph] - (delta ? vt[off + (ph + 1) % vw.size()] : vt[off + nc - 1]);
   size_t phase = 0;
   if (rc.pt_phase == -1 || rc.pt_phase == -2) {
     for (size_t ph = 1; ph < vw.size(); ++ph)
@@ -136,36 +135,47 @@ void ControlLoop::sampleReg(Reg& r, const std::vector<Complex>& v) {
     phase = static_cast<size_t>(std::clamp(rc.pt_phase, 1, xf.phases) - 1);
   }
   Complex vcontrol = vw[phase] / rc.pt_ratio;
-  const double vlocal = std::abs(vcontrol);
-  if (rc.r_ldc != 0.0 || rc.x_ldc != 0.0) {
-    // Line-drop compensation: the CT current flows into the winding terminal, so adding
-    // (R + jX) * I_ct is Vterm - (R + jX) * I_line (OpenDSS RegControl).
-    const Complex i_ldc = it[off + phase] / rc.ct_primary;
-    vcontrol += Complex(rc.r_ldc, rc.x_ldc) * i_ldc;
-  }
-  const double vactual = std::abs(vcontrol);
-  bool needed = std::abs(rc.vreg - vactual) > rc.band / 2.0;
-  const bool vlimit = rc.vlimit > 0.0 && vlocal > rc.vlimit;
-  if (vlimit) needed = true;
-  if (!needed) {
+  RegSample out;
+  out.vlocal = std::abs(vcontrol);
+  if (rc.r_ldc != 0.0 || rc.x_ldc != 0.0) vcontrol += Complex(rc.r_ldc, rc.x_ldc) * (it[off + phase] / rc.ct_primary);
+  out.vactual = std::abs(vcontrol);
+  return out;
+}
+
+}  // namespace
+
+void ControlLoop::sampleReg(Reg& r, const std::vector<Complex>& v) {
+  const auto& f = net_.feeder();
+  const auto& rc = f.regcontrols[static_cast<size_t>(r.control)];
+  const auto& xf = f.transformers[static_cast<size_t>(r.transformer)];
+  if (rc.max_tap_change == 0) {
     r.pending = 0.0;
-    if (r.armed) {
-      unqueue(true, static_cast<int>(&r - regs_.data()));
-      r.armed = false;
-    }
     return;
   }
-  const double boost = vlimit ? rc.vlimit - vlocal : rc.vreg - vactual;
+  const int nw = static_cast<int>(xf.windings.size());
+  const int w = std::clamp(rc.winding, 1, nw) - 1;
+  const int tw = (rc.tap_winding > 0 ? std::min(rc.tap_winding, nw) : w + 1) - 1;
+  const RegSample smp = regulatorVoltage(rc, xf, net_.branches()[static_cast<size_t>(r.primitive)], v, w);
+  const bool vlimit = rc.vlimit > 0.0 && smp.vlocal > rc.vlimit;
+  const int index = static_cast<int>(&r - regs_.data());
+  if (!vlimit && std::abs(rc.vreg - smp.vactual) <= rc.band / 2.0) {  // in band: reset
+    r.pending = 0.0;
+    if (r.armed) unqueue(true, index);
+    r.armed = false;
+    return;
+  }
+  const double boost = vlimit ? rc.vlimit - smp.vlocal : rc.vreg - smp.vactual;
   const auto& wt = xf.windings[static_cast<size_t>(tw)];
   const double inc = wt.num_taps > 0 ? (wt.max_tap - wt.min_tap) / wt.num_taps : 0.0;
   if (inc <= 0.0) return;
-  const double boost_pu = boost * rc.pt_ratio / windingBaseVolts(xf, w);
-  r.pending = std::round(boost_pu / inc) * inc;
+  // Per-unit boost on the winding's base, rounded to whole steps; a tap on another winding moves
+  // the other way.
+  r.pending = std::round(boost * rc.pt_ratio / windingBaseVolts(xf, w) / inc) * inc;
   if (tw != w) r.pending = -r.pending;
   if (r.pending != 0.0 && !r.armed) {
     const double tap = net_.state().tap(r.transformer, tw);
     if ((r.pending > 0.0 && tap < wt.max_tap) || (r.pending < 0.0 && tap > wt.min_tap)) {
-      queue(true, static_cast<int>(&r - regs_.data()), rc.delay);
+      queue(true, index, rc.delay);
       r.armed = true;
     }
   }
@@ -191,87 +201,92 @@ bool ControlLoop::executeReg(Reg& r) {
   return tap != before;
 }
 
+// What a CapControl measures at its monitored terminal (OpenDSS CapControl Sample).
+struct CapSample {
+  double voltage = 0;  // PT-secondary volts per the PT phase rule
+  double current = 0;  // CT-secondary amps
+  Complex power;       // VA into the monitored terminal
+};
+
+namespace {
+
+CapSample capMeasure(const model::CapControl& cc, const model::Capacitor& cap, const Primitive& p,
+                     const std::vector<Complex>& v) {
+  std::vector<Complex> vt, it;
+  primitiveVI(p, v, vt, it);
+  const size_t nc = static_cast<size_t>(p.conductors);
+  const size_t off = static_cast<size_t>(std::clamp(cc.terminal, 1, p.terminals) - 1) * nc;
+  const size_t nph = std::min(nc, static_cast<size_t>(std::max(cap.phases, 1)));
+  CapSample m;
+  std::vector<double> mags;
+  for (size_t i = 0; i < nph; ++i) mags.push_back(std::abs(vt[off + i]));
+  if (cc.pt_phase == -1) {
+    m.voltage = *std::max_element(mags.begin(), mags.end()) / cc.pt_ratio;
+  } else if (cc.pt_phase == -2) {
+    m.voltage = *std::min_element(mags.begin(), mags.end()) / cc.pt_ratio;
+  } else if (cc.pt_phase == 0) {
+    for (double x : mags) m.voltage += x / static_cast<double>(mags.size()) / cc.pt_ratio;
+  } else {
+    const size_t ph = static_cast<size_t>(std::clamp(cc.pt_phase, 1, static_cast<int>(nph)) - 1);
+    const Complex vp = cap.conn == model::Connection::Delta ? vt[off + ph] - vt[off + (ph + 1) % nph] : vt[off + ph];
+    m.voltage = std::abs(vp) / cc.pt_ratio;
+  }
+  // OpenDSS indexes the element current array by CT phase without the terminal offset.
+  m.current = std::abs(it[static_cast<size_t>(std::clamp(cc.ct_phase, 1, static_cast<int>(it.size())) - 1)]) / cc.ct_ratio;
+  for (size_t i = 0; i < nc; ++i) m.power += vt[off + i] * std::conj(it[off + i]);
+  return m;
+}
+
+}  // namespace
+
+ControlLoop::CapAction ControlLoop::capDecision(const Cap& c, const CapSample& m, bool closed, int available) const {
+  const auto& cc = net_.feeder().capcontrols[static_cast<size_t>(c.control)];
+  const auto& cap = net_.feeder().capacitors[static_cast<size_t>(c.capacitor)];
+  if (cc.volt_override && cc.type != model::CapControlType::Voltage) {
+    if (!closed && m.voltage < cc.vmin) return CapAction::Close;
+    if (closed && m.voltage > cc.vmax) return CapAction::Open;
+  }
+  // Close when x is past `on`, open when past `off`; a closed bank with steps left may step up.
+  auto decide = [&](double x, bool close_when_above) {
+    const bool on = close_when_above ? x > cc.on_setting : x < cc.on_setting;
+    const bool off = close_when_above ? x < cc.off_setting : x > cc.off_setting;
+    if (!closed) return on ? CapAction::Close : CapAction::None;
+    if (off) return CapAction::Open;
+    return available > 0 && on ? CapAction::Close : CapAction::None;
+  };
+  switch (cc.type) {
+    case model::CapControlType::Current: return decide(m.current, true);
+    case model::CapControlType::Voltage: return decide(m.voltage, false);
+    case model::CapControlType::Kvar: return decide(m.power.imag() * 0.001, true);
+    case model::CapControlType::Time: return decide(0.0, true);  // snapshot: hour 0
+    case model::CapControlType::Pf: {
+      const double sabs = std::abs(m.power);
+      double pf = sabs != 0.0 ? std::abs(m.power.real()) / sabs : 1.0;
+      if (m.power.imag() < 0.0) pf = 2.0 - pf;  // leading: 1..2
+      double total = 0;
+      for (double k : cap.kvar) total += k;
+      const double kvar = m.power.imag() * 0.001;
+      if (!closed) return pf < cc.on_setting && kvar > 0.0 ? CapAction::Close : CapAction::None;
+      if (pf > cc.off_setting) return CapAction::Open;
+      const bool more = pf < cc.on_setting && kvar > total / static_cast<double>(cap.kvar.size()) * 0.5;
+      return available > 0 && more ? CapAction::Close : CapAction::None;
+    }
+  }
+  return CapAction::None;
+}
+
 void ControlLoop::sampleCap(Cap& c, const std::vector<Complex>& v) {
   const auto& f = net_.feeder();
   const auto& cc = f.capcontrols[static_cast<size_t>(c.control)];
   const auto& cap = f.capacitors[static_cast<size_t>(c.capacitor)];
   const auto& steps = net_.state().capacitor_steps[static_cast<size_t>(c.capacitor)];
   const int in_service = static_cast<int>(std::count(steps.begin(), steps.end(), 1));
-  const bool closed = in_service > 0;
-  const int available = static_cast<int>(steps.size()) - in_service;
-  const auto& p = net_.branches()[static_cast<size_t>(c.monitored)];
-  std::vector<Complex> vt, it;
-  primitiveVI(p, v, vt, it);
-  const size_t nc = static_cast<size_t>(p.conductors);
-  const size_t off = static_cast<size_t>(std::clamp(cc.terminal, 1, p.terminals) - 1) * nc;
-  const size_t nph = std::min(nc, static_cast<size_t>(std::max(cap.phases, 1)));
-  auto control_voltage = [&] {
-    std::vector<double> mags;
-    for (size_t i = 0; i < nph; ++i) mags.push_back(std::abs(vt[off + i]));
-    if (cc.pt_phase == -1) return *std::max_element(mags.begin(), mags.end()) / cc.pt_ratio;
-    if (cc.pt_phase == -2) return *std::min_element(mags.begin(), mags.end()) / cc.pt_ratio;
-    if (cc.pt_phase == 0) {
-      double s = 0;
-      for (double m : mags) s += m;
-      return s / static_cast<double>(mags.size()) / cc.pt_ratio;
-    }
-    const size_t ph = static_cast<size_t>(std::clamp(cc.pt_phase, 1, static_cast<int>(nph)) - 1);
-    if (cap.conn == model::Connection::Delta) return std::abs(vt[off + ph] - vt[off + (ph + 1) % nph]) / cc.pt_ratio;
-    return std::abs(vt[off + ph]) / cc.pt_ratio;
-  };
-  Complex s_term{};
-  for (size_t i = 0; i < nc; ++i) s_term += vt[off + i] * std::conj(it[off + i]);
-  bool should = false;
-  if (cc.volt_override && cc.type != model::CapControlType::Voltage) {
-    const double vt_ctl = control_voltage();
-    if (!closed && vt_ctl < cc.vmin) c.pending = CapAction::Close, should = true;
-    if (closed && vt_ctl > cc.vmax) c.pending = CapAction::Open, should = true;
-  }
-  // Generic on/off test: close when `x` is past `on`, open when past `off`.
-  auto decide = [&](double x, bool close_when_above) {
-    const bool on = close_when_above ? x > cc.on_setting : x < cc.on_setting;
-    const bool off = close_when_above ? x < cc.off_setting : x > cc.off_setting;
-    c.pending = CapAction::None;
-    if (!closed) {
-      if (on) c.pending = CapAction::Close, should = true;
-    } else if (off) {
-      c.pending = CapAction::Open, should = true;
-    } else if (available > 0 && on) {
-      c.pending = CapAction::Close, should = true;
-    }
-  };
-  if (!should) switch (cc.type) {
-      case model::CapControlType::Current: {
-        // OpenDSS indexes the element current array by ct phase without the terminal offset.
-        const size_t k = static_cast<size_t>(std::clamp(cc.ct_phase, 1, static_cast<int>(it.size())) - 1);
-        decide(std::abs(it[k]) / cc.ct_ratio, true);
-        break;
-      }
-      case model::CapControlType::Voltage: decide(control_voltage(), false); break;
-      case model::CapControlType::Kvar: decide(s_term.imag() * 0.001, true); break;
-      case model::CapControlType::Pf: {
-        const double sabs = std::abs(s_term);
-        double pf = sabs != 0.0 ? std::abs(s_term.real()) / sabs : 1.0;
-        if (s_term.imag() < 0.0) pf = 2.0 - pf;
-        double total = 0;
-        for (double k : cap.kvar) total += k;
-        c.pending = CapAction::None;
-        if (!closed) {
-          if (pf < cc.on_setting && s_term.imag() * 0.001 > 0.0) c.pending = CapAction::Close, should = true;
-        } else if (pf > cc.off_setting) {
-          c.pending = CapAction::Open, should = true;
-        } else if (available > 0 && pf < cc.on_setting &&
-                   s_term.imag() * 0.001 > total / static_cast<double>(cap.kvar.size()) * 0.5) {
-          c.pending = CapAction::Close, should = true;
-        }
-        break;
-      }
-      case model::CapControlType::Time: decide(0.0, true); break;  // snapshot: hour 0
-    }
+  const CapSample m = capMeasure(cc, cap, net_.branches()[static_cast<size_t>(c.monitored)], v);
+  c.pending = capDecision(c, m, in_service > 0, static_cast<int>(steps.size()) - in_service);
   const int index = static_cast<int>(&c - caps_.data());
-  if (should && !c.armed) {
+  if (c.pending != CapAction::None && !c.armed) {
     double delay = cc.delay_off;
-    if (c.pending == CapAction::Close)
+    if (c.pending == CapAction::Close)  // a recently opened bank waits out its dead time
       delay = (0.0 - c.last_open_time) < cc.dead_time ? std::max(cc.delay, cc.dead_time + cc.delay + c.last_open_time)
                                                       : cc.delay;
     queue(false, index, delay);

@@ -9,6 +9,8 @@
 
 namespace feederlab::powerflow::detail {
 
+struct CapSample;
+
 class ControlLoop {
  public:
   explicit ControlLoop(Network& network);
@@ -43,6 +45,7 @@ class ControlLoop {
   };
   void sampleReg(Reg& r, const std::vector<std::complex<double>>& v);
   void sampleCap(Cap& c, const std::vector<std::complex<double>>& v);
+  CapAction capDecision(const Cap& c, const CapSample& m, bool closed, int available) const;
   void queue(bool is_reg, int index, double delay);
   void unqueue(bool is_reg, int index);
   bool executeReg(Reg& r);

@@ -234,6 +234,11 @@ void Network::buildPrimitives() {
     branches_.push_back(std::move(p));
   }
   applyState();
+  compileLoads();
+}
+
+void Network::compileLoads() {
+  const auto& f = *feeder_;
   for (size_t i = 0; i < f.loads.size(); ++i) {
     const auto& l = f.loads[i];
     if (!l.enabled) continue;
@@ -250,6 +255,7 @@ void Network::buildPrimitives() {
       cl.to.push_back(node_of(l.conn == Connection::Wye ? l.phases : (ph + 1) % nc));
     }
     if (std::all_of(cl.from.begin(), cl.from.end(), [](int n) { return n < 0; })) continue;
+    // Rated volts across one phase element, as OpenDSS's Load interprets kV.
     const bool ll = l.conn == Connection::Delta;
     cl.v_base = (ll || l.phases == 1 || l.phases > 3) ? l.kv * 1000.0 : core::lnVolts(l.kv);
     const double mult = l.status == "fixed" ? 1.0 : f.settings.load_mult;

@@ -135,6 +135,40 @@ Dense oneVoltY(const model::Transformer& xf, double zbase) {
   return y1;
 }
 
+// Conductor of each coil end (2 per winding) for phase `ph`: wye coils run phase to neutral, delta
+// coils phase to the next phase in OpenDSS's delta direction (HV delta lags: i to i-1), and a
+// 1-phase unit's coils run between its two conductors (OpenDSS Transformer SetTermRef).
+std::vector<Index> coilEnds(const model::Transformer& xf, Index ph) {
+  const Index nw = xf.windings.size();
+  const auto phases = static_cast<Index>(xf.phases);
+  const Index nc = phases + 1;
+  int direction = 1;
+  if (xf.windings[0].conn != xf.windings[1].conn) {
+    const auto& hv = xf.windings[0].kv >= xf.windings[1].kv ? xf.windings[0] : xf.windings[1];
+    direction = hv.conn == model::Connection::Wye ? 1 : -1;
+  }
+  long next = static_cast<long>(ph) + direction;
+  const long p = static_cast<long>(phases);
+  if (p > 2) {
+    if (next >= p) next = 0;
+    if (next < 0) next = p - 1;
+  } else if (next < 0) {
+    next = 2;  // 2-phase delta: the next phase is the third
+  }
+  std::vector<Index> ends(2 * nw);
+  for (Index w = 0; w < nw; ++w) {
+    const Index base = w * nc;
+    ends[2 * w] = base + (phases == 1 ? 0 : ph);
+    if (phases == 1)
+      ends[2 * w + 1] = base + 1;
+    else if (xf.windings[w].conn == model::Connection::Wye)
+      ends[2 * w + 1] = base + phases;
+    else
+      ends[2 * w + 1] = base + std::min(static_cast<Index>(next), nc - 1);
+  }
+  return ends;
+}
+
 }  // namespace
 
 Dense transformerY(const model::Transformer& xf, const std::vector<double>& taps) {
@@ -170,40 +204,9 @@ Dense transformerY(const model::Transformer& xf, const std::vector<double>& taps
     yt[(2 * w) * nt + 2 * w] += Complex(0.0, y_ppm[w]);
     yt[(2 * w + 1) * nt + 2 * w + 1] += Complex(0.0, y_ppm[w]);
   }
-  // Delta direction (OpenDSS ANSI default): HV delta lags by connecting phase i to i-1.
-  int direction = 1;
-  if (xf.windings[0].conn != xf.windings[1].conn) {
-    const auto& hv = xf.windings[0].kv >= xf.windings[1].kv ? xf.windings[0] : xf.windings[1];
-    direction = hv.conn == model::Connection::Wye ? 1 : -1;
-  }
-  auto rotate = [&](Index i) -> Index {
-    long r = static_cast<long>(i) + direction;
-    const long p = static_cast<long>(phases);
-    if (p > 2) {
-      if (r >= p) r = 0;
-      if (r < 0) r = p - 1;
-    } else if (r < 0) {
-      r = 2;  // 2-phase delta: next phase is the third
-    }
-    return static_cast<Index>(r);
-  };
-  // Coil ends -> conductors, per phase.
   Dense out(order * order);
   for (Index ph = 0; ph < phases; ++ph) {
-    std::vector<Index> ends(nt);
-    for (Index w = 0; w < nw; ++w) {
-      const Index base = w * nc;
-      if (phases == 1) {
-        ends[2 * w] = base;
-        ends[2 * w + 1] = base + 1;
-      } else if (xf.windings[w].conn == model::Connection::Wye) {
-        ends[2 * w] = base + ph;
-        ends[2 * w + 1] = base + phases;
-      } else {
-        ends[2 * w] = base + ph;
-        ends[2 * w + 1] = base + std::min(rotate(ph), nc - 1);
-      }
-    }
+    const std::vector<Index> ends = coilEnds(xf, ph);
     for (Index a = 0; a < nt; ++a)
       for (Index b = 0; b < nt; ++b) at(out, order, ends[a], ends[b]) += yt[a * nt + b];
   }

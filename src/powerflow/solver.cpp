@@ -18,6 +18,9 @@ namespace feederlab::powerflow {
 
 using std::size_t;
 
+// Changes below this (pu) are rounding noise of the sparse solves on large feeders.
+constexpr double kNoiseFloor = 1e-10;
+
 struct Solver::Impl {
   const model::Feeder& feeder;
   Options options;
@@ -26,6 +29,7 @@ struct Solver::Impl {
   std::vector<Complex> v, rhs, values;
   std::vector<double> scale;   // 1 / base volts per node for the convergence test
   std::vector<double> scale2;  // its square
+  std::vector<double> dv2;     // last squared change per node, pu^2 (for messages)
   int iterations = 0;
   double mismatch = 0;
   std::optional<detail::HeadInfo> head;
@@ -61,6 +65,7 @@ struct Solver::Impl {
     const auto& nodes = network.nodes();
     scale.assign(nodes.size(), 0.0);
     scale2.assign(nodes.size(), 0.0);
+    dv2.assign(nodes.size(), 0.0);
     for (size_t i = 0; i < nodes.size(); ++i) {
       double base = nodes[i].base_volts;
       if (base <= 0.0) {
@@ -99,24 +104,34 @@ struct Solver::Impl {
   // (Walker & Ni, "Anderson acceleration for fixed-point iterations", SIAM J. Numer. Anal. 49(4),
   // 2011): the next iterate combines the last few G values so as to minimize the weighted
   // residual G(V) - V. The converged point is the same fixed point; only the path is shorter.
+  // Fixed point V = G(V) = Y^-1 (I_source + I_comp(V)), accelerated with Anderson mixing
+  // (Walker & Ni, "Anderson acceleration for fixed-point iterations", SIAM J. Numer. Anal. 49(4),
+  // 2011): the next iterate combines the last few G values so as to minimize the weighted
+  // residual G(V) - V. The converged point is the same fixed point; only the path is shorter.
   void iterate(double tolerance) {
     const auto source = network.sourceInjection();
-    const int max_it = options.max_iterations;
     const auto depth = static_cast<size_t>(std::max(options.acceleration_depth, 0));
     anderson.reset(v.size(), depth);
-    double previous = 0.0;
-    int stalled = 0;
-    for (int k = 0; k < max_it; ++k) {
+    double previous = 0.0, best = 1e300;
+    int stalled = 0, since_best = 0;
+    for (int k = 0; k < options.max_iterations; ++k) {
       rhs = source;
       injectLoads(rhs);
       lu.solve(rhs);
       ++iterations;
       double worst2 = 0.0;  // squared, to avoid a hypot per node
-      for (size_t i = 0; i < v.size(); ++i) worst2 = std::max(worst2, std::norm(rhs[i] - v[i]) * scale2[i]);
+      for (size_t i = 0; i < v.size(); ++i) {
+        dv2[i] = std::norm(rhs[i] - v[i]) * scale2[i];
+        worst2 = std::max(worst2, dv2[i]);
+      }
       mismatch = std::sqrt(worst2);
       if (!std::isfinite(mismatch)) fail("the iteration diverged (non-finite voltages)");
       if (options.on_iteration) options.on_iteration(iterations, mismatch);
-      if (mismatch < tolerance) {
+      since_best = mismatch < best ? 0 : since_best + 1;
+      best = std::min(best, mismatch);
+      // Below kNoiseFloor the change is rounding noise of the sparse solves; a tolerance under it
+      // cannot be met, so a stagnating iteration is accepted there (max_mismatch_pu tells).
+      if (mismatch < tolerance || (mismatch < kNoiseFloor && since_best >= 5)) {
         std::swap(v, rhs);
         return;
       }
@@ -130,19 +145,17 @@ struct Solver::Impl {
       previous = mismatch;
       anderson.step(v, rhs, scale);  // v <- accelerated next iterate
     }
-    fail(fmt::format("no convergence after {} iterations", max_it));
+    fail(fmt::format("no convergence after {} iterations", options.max_iterations));
   }
 
   [[noreturn]] void fail(const std::string& what) const {
     std::vector<std::pair<double, size_t>> worst;
-    for (size_t i = 0; i < v.size(); ++i) {
-      const double d = std::abs(rhs[i] - v[i]) * scale[i];
-      worst.emplace_back(std::isfinite(d) ? d : 1e300, i);
-    }
+    for (size_t i = 0; i < dv2.size(); ++i) worst.emplace_back(std::isfinite(dv2[i]) ? std::sqrt(dv2[i]) : 1e300, i);
     const size_t k = std::min<size_t>(5, worst.size());
     std::partial_sort(worst.begin(), worst.begin() + static_cast<long>(k), worst.end(), std::greater<>());
     std::string msg = fmt::format("power flow: {}; max |dV| = {:.3g} pu; worst nodes:", what, mismatch);
-    for (size_t j = 0; j < k; ++j) msg += fmt::format(" {} ({:.3g} pu)", network.nodeName(static_cast<int>(worst[j].second)), worst[j].first);
+    for (size_t j = 0; j < k; ++j)
+      msg += fmt::format(" {} ({:.3g} pu)", network.nodeName(static_cast<int>(worst[j].second)), worst[j].first);
     throw core::NumericalError(msg);
   }
 

@@ -216,6 +216,11 @@ Outcome runCase(const json& c, const json& doc, const fs::path& here, const fs::
            fmtNum(std::chrono::duration<double>(t1 - t0).count()) + " s, solve " +
            fmtNum(std::chrono::duration<double>(t2 - t1).count()) + " s");
   for (const auto& w : r.warnings) out.note("warning: " + w);
+  if (r.head_bus >= 0) {
+    std::string head = "head " + feeder.buses[static_cast<size_t>(r.head_bus)].name + " kW/kvar per phase:";
+    for (const auto& s : r.head_power) head += " " + fmtNum(s.real() / 1000) + "/" + fmtNum(s.imag() / 1000);
+    out.note(head);
+  }
   checkBalance(r, doc.at("power_balance_rel").get<double>(), out);
   if (c.contains("reference"))
     compareOpenDss(feeder, r, shared / c.at("reference").get<std::string>(), c.at("vmag_pu").get<double>(),

@@ -41,6 +41,10 @@ struct Context {
 
 // Port voltage and power at the power-flow operating point; initialize() must make the device
 // draw exactly s0 (complex power into the device, pu on the device base) at v0 with x' = 0.
+// Exception: a device whose Q (or per-port split) is fixed by its physics (induction motors)
+// matches the total P only and reports what it draws (InductionMotor::initialPower()); the
+// composite load balances the remainder. initialize() receives no Context: devices that need
+// omega0 take it at construction and must be built with the engine's ctx.omega0.
 struct PortOperatingPoint {
   std::complex<double> v0;
   std::complex<double> s0;

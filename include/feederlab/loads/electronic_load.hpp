@@ -15,7 +15,8 @@
 //   mode, follows V with the lag t_filter (10 ms) and is frozen otherwise:
 //     tracking:  v_min' = (V - v_min) / t_filter          [Dynawo ElectronicLoad]
 //     holding:   v_min' = 0
-//   The mode flips at roots: g0 = V - v_min (falls through 0: start tracking if v_min > v_d2;
+//   The mode flips at roots: g0 = V - v_min (+1e-6 pu while holding, so that g0 is not zero
+//   right after initialization, where V = v_min) (falls through 0: start tracking if v_min > v_d2;
 //   rises through 0: hold) and g1 = v_min - v_d2 (reaches 0: hold, the lower bound). While V
 //   falls, the share uses V itself, so the lag does not change c; when V turns up, V crosses
 //   v_min and c is continuous there. The memory sits above the true minimum by the lag error.

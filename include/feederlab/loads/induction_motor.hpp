@@ -62,11 +62,11 @@
 namespace feederlab::loads {
 
 struct UvTripStage {
-  double v_trip = 0.0;            // pu
-  double t_trip = kNever;         // s
-  double f_trip = 0.0;            // fraction of the motor
-  double v_reconnect = 1.0;       // pu
-  double t_reconnect = kNever;    // s
+  double v_trip = 0.0;          // pu
+  double t_trip = kNever;       // s
+  double f_trip = 0.0;          // fraction of the motor
+  double v_reconnect = 1.0;     // pu
+  double t_reconnect = kNever;  // s
 };
 
 struct InductionMotorParameters {
@@ -118,8 +118,8 @@ class InductionMotor final : public dae::Device {
 
   struct UvState {
     bool tripped = false;
-    bool armed = false;      // timer running
-    double t_start = 0.0;    // s, when the timer started
+    bool armed = false;    // timer running
+    double t_start = 0.0;  // s, when the timer started
   };
   const UvState& uvState(int stage) const { return uv_[static_cast<std::size_t>(stage)]; }
   void setUvState(int stage, const UvState& s) { uv_[static_cast<std::size_t>(stage)] = s; }

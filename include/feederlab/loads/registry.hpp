@@ -38,10 +38,10 @@ namespace feederlab::loads {
 using ParameterMap = std::map<std::string, double, std::less<>>;
 
 struct DeviceSpec {
-  std::string kind;          // registry key
-  std::string name;          // device name, used in every error message
-  std::size_t ports = 1;     // port count; each kind states which counts it accepts
-  ParameterMap parameters;   // overrides of the kind's defaults; an unknown name is an error
+  std::string kind;              // registry key
+  std::string name;              // device name, used in every error message
+  std::size_t ports = 1;         // port count; each kind states which counts it accepts
+  ParameterMap parameters = {};  // overrides of the kind's defaults; an unknown name is an error
 };
 
 using DeviceFactory = std::function<std::unique_ptr<dae::Device>(const DeviceSpec&)>;

@@ -124,6 +124,7 @@ class Network {
  private:
   void buildNodes();
   void buildPrimitives();
+  void compileLoads();
   void buildPattern();
   void stampLoadPattern();
   Primitive makePrimitive(ElementKind kind, int element, const std::vector<const model::Terminal*>& terminals,

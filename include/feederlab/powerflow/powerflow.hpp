@@ -36,6 +36,8 @@ enum class ControlMode { Static, Off };
 struct Options {
   std::optional<ControlMode> controls;  // unset: as the input says (Settings::controls_off)
   double tolerance = 1e-9;              // max |dV| per node, in pu of the node's base voltage
+                                        // (below 1e-10 the iteration stops once it stagnates:
+                                        // that is the rounding floor; see max_mismatch_pu)
   int max_iterations = 500;
   int max_control_iterations = 0;       // 0: Settings::max_control_iterations
   int acceleration_depth = 5;           // Anderson acceleration history (0: plain fixed point)

@@ -47,10 +47,14 @@ inline double maxAbs(std::span<const double> a) {
 
 inline const char* blockName(dae::Block b) {
   switch (b) {
-    case dae::Block::XX: return "XX";
-    case dae::Block::XV: return "XV";
-    case dae::Block::IX: return "IX";
-    case dae::Block::IV: return "IV";
+    case dae::Block::XX:
+      return "XX";
+    case dae::Block::XV:
+      return "XV";
+    case dae::Block::IX:
+      return "IX";
+    case dae::Block::IV:
+      return "IV";
   }
   return "?";
 }
@@ -70,8 +74,8 @@ class MapSink final : public dae::JacobianSink {
 };
 
 struct JacobianCheck {
-  double max_rel_error = 0.0;  // largest err over all entries of the four blocks
-  std::string worst;           // "IV(1,0): analytic a fd b"
+  double max_rel_error = 0.0;         // largest err over all entries of the four blocks
+  std::string worst;                  // "IV(1,0): analytic a fd b"
   std::vector<std::string> problems;  // pattern violations, out-of-range entries
   bool ok(double rel_tol = 1e-6) const { return problems.empty() && max_rel_error <= rel_tol; }
   std::string report() const {
@@ -100,15 +104,11 @@ inline std::vector<double> fdColumn(const dae::Device& dev, const dae::Context& 
   for (std::size_t r = 0; r < plus.i.size(); ++r) col.push_back((plus.i[r] - minus.i[r]) / (2.0 * h));
   return col;
 }
-}  // namespace detail
 
-inline JacobianCheck checkJacobian(const dae::Device& dev, const dae::Context& ctx, std::span<const double> x,
-                                   std::span<const double> xdot, std::span<const double> v, double cj,
-                                   double rel_step = 1e-6, double abs_floor = 1.0) {
+// Pattern rules: declared once; every written entry declared and inside the block's range.
+inline void checkPattern(const dae::Device& dev, const MapSink& jac, JacobianCheck& out) {
   const std::size_t nx = dev.stateCount();
   const std::size_t nv = 2 * dev.portCount();
-  JacobianCheck out;
-
   MapSink pattern;
   dev.jacobianPattern(pattern);
   for (const auto& [k, n] : pattern.count) {
@@ -118,8 +118,6 @@ inline JacobianCheck checkJacobian(const dae::Device& dev, const dae::Context& c
                              ") more than once");
     }
   }
-  MapSink jac;
-  dev.jacobian(ctx, x, xdot, v, cj, jac);
   for (const auto& [k, value] : jac.values) {
     const auto b = static_cast<dae::Block>(std::get<0>(k));
     const int r = std::get<1>(k), c = std::get<2>(k);
@@ -133,6 +131,19 @@ inline JacobianCheck checkJacobian(const dae::Device& dev, const dae::Context& c
     if (!pattern.values.contains(k)) out.problems.push_back("jacobian() writes " + where + " not in jacobianPattern()");
     (void)value;
   }
+}
+}  // namespace detail
+
+inline JacobianCheck checkJacobian(const dae::Device& dev, const dae::Context& ctx, std::span<const double> x,
+                                   std::span<const double> xdot, std::span<const double> v, double cj,
+                                   double rel_step = 1e-6, double abs_floor = 1.0) {
+  const std::size_t nx = dev.stateCount();
+  const std::size_t nv = 2 * dev.portCount();
+  JacobianCheck out;
+
+  MapSink jac;
+  dev.jacobian(ctx, x, xdot, v, cj, jac);
+  detail::checkPattern(dev, jac, out);
 
   const std::vector<double> xv(x.begin(), x.end()), xd(xdot.begin(), xdot.end()), vv(v.begin(), v.end());
   auto compare = [&](dae::Block b, int r, int c, double fd) {

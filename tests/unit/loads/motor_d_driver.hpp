@@ -13,7 +13,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <complex>
 #include <functional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,22 +30,22 @@ struct VoltageProfile {
   std::vector<double> times;
   std::vector<double> mags;
 
-  // right = true: value just after t (right limit); false: just before.
+  // right = true: value just after t (right limit); false: just before (left limit).
   double at(double t, bool right = true) const {
-    if (t < times.front() || (!right && t == times.front())) return mags.front();
-    for (std::size_t k = 0; k + 1 < times.size(); ++k) {
-      const double t0 = times[k], t1 = times[k + 1];
-      const bool inside = right ? (t >= t0 && t < t1) : (t > t0 && t <= t1);
-      if (!inside) continue;
-      if (t1 == t0) continue;
-      return mags[k] + (mags[k + 1] - mags[k]) * (t - t0) / (t1 - t0);
+    const std::size_t n = times.size();
+    auto lerp = [&](std::size_t a, std::size_t b) {
+      return mags[a] + (mags[b] - mags[a]) * (t - times[a]) / (times[b] - times[a]);
+    };
+    if (right) {
+      if (t < times.front()) return mags.front();
+      std::size_t k = 0;
+      while (k + 1 < n && times[k + 1] <= t) ++k;
+      return k + 1 == n ? mags.back() : lerp(k, k + 1);
     }
-    if (right) return mags.back();
-    // left limit at a step time: the value of the last segment ending at t
-    for (std::size_t k = times.size(); k-- > 0;) {
-      if (times[k] <= t) return k > 0 && times[k - 1] == times[k] && times[k] == t ? mags[k - 1] : mags[k];
-    }
-    return mags.back();
+    if (t <= times.front()) return mags.front();
+    std::size_t k = 0;
+    while (k < n && times[k] < t) ++k;
+    return k == n ? mags.back() : lerp(k - 1, k);
   }
   bool isBreakpoint(double t) const { return std::find(times.begin(), times.end(), t) != times.end(); }
 };
@@ -207,14 +209,16 @@ class DeviceDriver {
     for (int it = 0; it < 50; ++it) {
       for (std::size_t k = 0; k < n; ++k) xd[k] = (x[k] - x_[k]) * cj;
       dev_.residual(ctx(t_new), x, xd, v, f, i);
-      double norm = 0.0;
-      for (double r : f) norm = std::max(norm, std::abs(r));
-      if (norm < 1e-12) return;
       DenseSink sink(n);
       dev_.jacobian(ctx(t_new), x, xd, v, cj, sink);
       std::vector<double> dx = f;
       solveDense(sink.xx, dx);
-      for (std::size_t k = 0; k < n; ++k) x[k] -= dx[k];
+      double step = 0.0;
+      for (std::size_t k = 0; k < n; ++k) {
+        x[k] -= dx[k];
+        step = std::max(step, std::abs(dx[k]) / (1.0 + std::abs(x[k])));
+      }
+      if (step < 1e-14) return;  // converged (the update is at round-off level)
     }
     throw std::runtime_error("driver: Newton did not converge at t = " + std::to_string(t_new));
   }

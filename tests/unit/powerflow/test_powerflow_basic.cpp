@@ -181,3 +181,30 @@ TEST_CASE("rectangular form of the admittance matrix reproduces the complex prod
   }
   CHECK(err <= 1e-12 * scale);
 }
+
+TEST_CASE("a series reactor and a shunt reactor act as their impedances") {
+  auto f = tinyFeeder(model::LoadModel::ConstZ);
+  f.lines.clear();
+  model::Reactor series;
+  series.name = "xs";
+  series.bus1 = test::term(f, "a", {1, 2, 3});
+  series.bus2 = test::term(f, "b", {1, 2, 3});
+  series.z = test::lowerTri(3, {0.3, 0, 0.3, 0, 0, 0.3}, {0.6, 0, 0.6, 0, 0, 0.6});
+  f.reactors.push_back(series);
+  const auto with_line = powerflow::solvePowerFlow(tinyFeeder(model::LoadModel::ConstZ));
+  const auto with_reactor = powerflow::solvePowerFlow(f);
+  const auto b = f.findBus("b").value();
+  for (int ph = 1; ph <= 3; ++ph)
+    CHECK(std::abs(*with_reactor.voltage(b, ph) - *with_line.voltage(b, ph)) < 1e-9 * core::lnVolts(12.47));
+  // A shunt reactor of j100 ohm per phase draws V^2/100 var per phase.
+  model::Reactor shunt;
+  shunt.name = "xsh";
+  shunt.bus1 = test::term(f, "b", {1, 2, 3, 0});
+  shunt.z = test::lowerTri(3, {0, 0, 0, 0, 0, 0}, {100, 0, 100, 0, 0, 100});
+  f.reactors.push_back(shunt);
+  const auto r = powerflow::solvePowerFlow(f);
+  double q = 0;
+  for (int ph = 1; ph <= 3; ++ph) q += std::norm(*r.voltage(b, ph)) / 100.0;
+  CHECK(r.shunt_power.imag() == doctest::Approx(q).epsilon(1e-9));
+  CHECK(std::abs(r.shunt_power.real()) < 1e-6 * q);
+}
