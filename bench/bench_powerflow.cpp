@@ -19,7 +19,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double ms(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
+double ms(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
 
 struct Stat {
   std::vector<double> x;
@@ -53,13 +55,13 @@ void bench(const std::string& path, int repeat) {
       solution.x.push_back(ms(start, last));
       it_first = r.iterations, it_again = r2.iterations, ctrl = r.control_iterations, nodes = r.voltages.size();
     }
-    std::printf("%s\n  controls=%s nodes=%zu import=%.1f ms\n"
-                "  first    min %.1f ms  median %.1f ms  (%d iterations, %d control iterations)\n"
-                "  resolve  min %.2f ms  median %.2f ms  (%d iterations)\n"
-                "  solution min %.2f ms  median %.2f ms  (resolve up to convergence)\n",
-                path.c_str(), mode == powerflow::ControlMode::Off ? "off" : "static", nodes, import_ms, first.min(),
-                first.median(), it_first, ctrl, again.min(), again.median(), it_again, solution.min(),
-                solution.median());
+    std::printf(
+        "%s\n  controls=%s nodes=%zu import=%.1f ms\n"
+        "  first    min %.1f ms  median %.1f ms  (%d iterations, %d control iterations)\n"
+        "  resolve  min %.2f ms  median %.2f ms  (%d iterations)\n"
+        "  solution min %.2f ms  median %.2f ms  (resolve up to convergence)\n",
+        path.c_str(), mode == powerflow::ControlMode::Off ? "off" : "static", nodes, import_ms, first.min(),
+        first.median(), it_first, ctrl, again.min(), again.median(), it_again, solution.min(), solution.median());
   }
 }
 

@@ -17,7 +17,8 @@ void registerExport(CLI::App& app) {
   cmd->add_option("--to", *to, "Output format")->check(CLI::IsMember({"dss"}))->capture_default_str();
   cmd->add_option("-o,--output", *output, "Output file (bus coordinates go beside it as <stem>_buscoords.csv)")
       ->required();
-  cmd->callback([args, output]() {
+  cmd->callback([args, to, output]() {  // the options write into these: keep them alive
+    if (*to != "dss") throw CLI::ValidationError("--to", "only dss is supported");
     const auto feeder = io::importFeeder(args->path, args->format);
     const auto notes = io::exportDssFile(feeder, *output);
     for (const auto& n : notes) std::cerr << "note: " << n << "\n";

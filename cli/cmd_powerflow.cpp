@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "feederlab/core/atomic_file.hpp"
 #include "feederlab/core/error.hpp"
+#include "feederlab/core/log.hpp"
 #include "feederlab/io/import.hpp"
 #include "feederlab/powerflow/powerflow.hpp"
 
@@ -80,6 +81,7 @@ void registerPowerflow(CLI::App& app) {
     if (*controls == "static") options.controls = powerflow::ControlMode::Static;
     if (*controls == "off") options.controls = powerflow::ControlMode::Off;
     const auto result = powerflow::solvePowerFlow(feeder, options);
+    for (const auto& w : result.warnings) core::logWarning("powerflow: " + w);
     const std::filesystem::path dir(*out_dir);
     std::filesystem::create_directories(dir);
     const std::string csv = powerflow::voltagesCsv(feeder, result);

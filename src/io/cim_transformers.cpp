@@ -184,6 +184,12 @@ void importTank(Context& ctx, Node tank, const std::string& bank) {
     if (code.empty()) code = "ABCN";
     auto nodes = phaseCodeNodes(code);
     const auto phase_count = std::count_if(nodes.begin(), nodes.end(), [](int v) { return v != 0; });
+    // A single-phase ("I") winding whose ends are two phase conductors and no neutral (ordered
+    // phases AB, BC, CA, ...) is connected phase to phase: OpenDSS's one-phase delta winding, which
+    // is what CIMHub's OpenDSS export writes for it (e.g. IEEE 37's open-delta regulators, buses
+    // 799.1.2 conn=delta). Wye would invent an ungrounded neutral on the second phase conductor.
+    const bool phase_to_phase = code.size() == 2 && code.find_first_not_of("ABC") == std::string::npos;
+    if (kind == "I" && phase_to_phase) w.conn = model::Connection::Delta;
     if (k == 0) t.phases = kind == "I" ? 1 : static_cast<int>(std::max<std::ptrdiff_t>(phase_count, 1));
     nodes.resize(static_cast<std::size_t>(t.phases + 1), 0);
     const Node terminal = doc.requiredRef(ends[k], "TransformerEnd.Terminal");

@@ -9,6 +9,11 @@ namespace feederlab::loads {
 
 namespace {
 bool active(double timer_start) { return !std::isnan(timer_start); }
+// Hysteresis of the turning-point roots (V - Vm for the contactor, heating - theta for the
+// thermal relay): a turn is taken when the derivative's sign has changed by this margin, so
+// round-off noise in a network solution that sits at V = Vm (or heating = theta) cannot make the
+// modes chatter. The recorded extremum moves by a second-order amount (< 1e-9 pu).
+constexpr double kTurnMargin = 1e-6;
 }  // namespace
 
 bool MotorD::restartArmed() const { return stalled_[1] && p_.f_rst > 0.0 && std::isfinite(p_.t_rst); }
@@ -37,10 +42,10 @@ void MotorD::roots(const dae::Context& ctx, std::span<const double> x, std::span
   g[kRootConTurn] = 1.0;
   switch (con_mode_) {
     case ContactorMode::Idle: g[kRootConLevel] = vm - p_.v_c1off; break;
-    case ContactorMode::Falling: g[kRootConTurn] = vmag - vm; break;  // Vm' = (V - Vm)/Tv turns up
+    case ContactorMode::Falling: g[kRootConTurn] = vmag - vm - kTurnMargin; break;  // Vm' = (V - Vm)/Tv > 0
     case ContactorMode::Rising:
       g[kRootConLevel] = vm - p_.v_c1on;
-      g[kRootConTurn] = vmag - vm;
+      g[kRootConTurn] = vmag - vm + kTurnMargin;
       break;
     case ContactorMode::Holding:
       g[kRootConLevel] = vm - vm_max_;
@@ -56,7 +61,7 @@ void MotorD::roots(const dae::Context& ctx, std::span<const double> x, std::span
     if (!stalled_[k]) continue;
     if (th_tracking_[k]) {
       g[level] = theta - p_.th2t;
-      g[turn] = subBlock(k, vmag, ctx.frequency_pu, theta).heat - theta;  // theta' = 0
+      g[turn] = subBlock(k, vmag, ctx.frequency_pu, theta).heat - theta + kTurnMargin;  // theta' < 0
     } else if (fth_frozen_[k] > 0.0) {
       g[level] = theta - thetaLock(k);
     }
@@ -164,7 +169,7 @@ void MotorD::handleThermal(int k, double theta, double heat, std::span<const int
     if (fired[level] > 0 || theta >= p_.th2t) {
       th_tracking_[k] = false;
       fth_frozen_[k] = 0.0;  // fully tripped, for good
-    } else if (fired[turn] < 0 || heat < theta) {
+    } else if (fired[turn] < 0 || heat < theta - kTurnMargin) {
       th_tracking_[k] = false;
       fth_frozen_[k] = fthCurve(theta);
     }

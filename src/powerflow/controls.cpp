@@ -94,7 +94,9 @@ ControlLoop::ControlLoop(Network& network) : net_(network) {
   }
 }
 
-void ControlLoop::queue(bool is_reg, int index, double delay) { queue_.push_back({delay, is_reg, index}); }
+void ControlLoop::queue(bool is_reg, int index, double delay) {
+  queue_.push_back({delay, is_reg, index});
+}
 
 void ControlLoop::unqueue(bool is_reg, int index) {
   std::erase_if(queue_, [&](const Action& a) { return a.is_reg == is_reg && a.index == index; });
@@ -232,7 +234,8 @@ CapSample capMeasure(const model::CapControl& cc, const model::Capacitor& cap, c
     m.voltage = std::abs(vp) / cc.pt_ratio;
   }
   // OpenDSS indexes the element current array by CT phase without the terminal offset.
-  m.current = std::abs(it[static_cast<size_t>(std::clamp(cc.ct_phase, 1, static_cast<int>(it.size())) - 1)]) / cc.ct_ratio;
+  m.current =
+      std::abs(it[static_cast<size_t>(std::clamp(cc.ct_phase, 1, static_cast<int>(it.size())) - 1)]) / cc.ct_ratio;
   for (size_t i = 0; i < nc; ++i) m.power += vt[off + i] * std::conj(it[off + i]);
   return m;
 }
@@ -255,10 +258,14 @@ ControlLoop::CapAction ControlLoop::capDecision(const Cap& c, const CapSample& m
     return available > 0 && on ? CapAction::Close : CapAction::None;
   };
   switch (cc.type) {
-    case model::CapControlType::Current: return decide(m.current, true);
-    case model::CapControlType::Voltage: return decide(m.voltage, false);
-    case model::CapControlType::Kvar: return decide(m.power.imag() * 0.001, true);
-    case model::CapControlType::Time: return decide(0.0, true);  // snapshot: hour 0
+    case model::CapControlType::Current:
+      return decide(m.current, true);
+    case model::CapControlType::Voltage:
+      return decide(m.voltage, false);
+    case model::CapControlType::Kvar:
+      return decide(m.power.imag() * 0.001, true);
+    case model::CapControlType::Time:
+      return decide(0.0, true);  // snapshot: hour 0
     case model::CapControlType::Pf: {
       const double sabs = std::abs(m.power);
       double pf = sabs != 0.0 ? std::abs(m.power.real()) / sabs : 1.0;
@@ -323,7 +330,8 @@ bool ControlLoop::doNearest() {
   queue_ = later;
   bool changed = false;
   for (const auto& a : now)
-    changed |= a.is_reg ? executeReg(regs_[static_cast<size_t>(a.index)]) : executeCap(caps_[static_cast<size_t>(a.index)]);
+    changed |=
+        a.is_reg ? executeReg(regs_[static_cast<size_t>(a.index)]) : executeCap(caps_[static_cast<size_t>(a.index)]);
   return changed;
 }
 

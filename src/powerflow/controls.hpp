@@ -23,15 +23,15 @@ class ControlLoop {
 
  private:
   struct Reg {
-    int control = -1;     // index into Feeder::regcontrols
-    int primitive = -1;   // index into Network::branches()
+    int control = -1;    // index into Feeder::regcontrols
+    int primitive = -1;  // index into Network::branches()
     int transformer = -1;
     bool armed = false;
     double pending = 0.0;  // per-unit tap change wanted
   };
   enum class CapAction { None, Open, Close };
   struct Cap {
-    int control = -1;    // index into Feeder::capcontrols
+    int control = -1;  // index into Feeder::capcontrols
     int capacitor = -1;
     int monitored = -1;  // index into Network::branches()
     bool armed = false;

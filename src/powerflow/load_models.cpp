@@ -27,7 +27,8 @@ Complex zipCurrent(const LoadLaw& b, Complex v, double vmag) {
     cur = (yz + Complex(yp.real() * z[2], yp.imag() * z[5]) + Complex(yi.real() * z[1], yi.imag() * z[4])) * v;
   } else if (vmag > b.v_max) {
     cur = (yz + Complex(b.y_max.real() * z[2], b.y_max.imag() * z[5]) +
-           Complex(b.y_max_i.real() * z[1], b.y_max_i.imag() * z[4])) * v;
+           Complex(b.y_max_i.real() * z[1], b.y_max_i.imag() * z[4])) *
+          v;
   } else {
     const Complex s = b.s_nominal;
     cur = yz * v + std::conj(Complex(s.real() * z[1], s.imag() * z[4]) / (v / vmag * b.v_base)) +
@@ -41,7 +42,9 @@ Complex zipCurrent(const LoadLaw& b, Complex v, double vmag) {
 }
 
 // conj(S / V) without a complex division: conj(S) V / |V|^2 (this runs per load per iteration).
-Complex conjDiv(Complex s, Complex v, double vmag2) { return std::conj(s) * v / vmag2; }
+Complex conjDiv(Complex s, Complex v, double vmag2) {
+  return std::conj(s) * v / vmag2;
+}
 
 Complex cvrCurrent(const LoadLaw& b, Complex v, double vmag) {
   const double ratio = vmag / b.v_base;
@@ -89,11 +92,14 @@ Complex loadCurrent(const LoadLaw& b, Complex v) {
   if (vmag <= b.v_min) return interpolated(b, vmag, const_i) * v;
   if (vmag > b.v_max) return (const_i ? b.y_max_i : b.y_max) * v;
   switch (b.model) {
-    case model::LoadModel::ConstI: return std::conj(b.s_nominal / (v / vmag * b.v_base));
-    case model::LoadModel::Cvr: return cvrCurrent(b, v, vmag);
+    case model::LoadModel::ConstI:
+      return std::conj(b.s_nominal / (v / vmag * b.v_base));
+    case model::LoadModel::Cvr:
+      return cvrCurrent(b, v, vmag);
     case model::LoadModel::Motor:
       return std::conj(Complex(b.s_nominal.real(), 0.0) / v) + Complex(0.0, b.y_eq.imag()) * v;
-    default: return conjDiv(b.s_nominal, v, vmag * vmag);  // constant PQ (and models not implemented)
+    default:
+      return conjDiv(b.s_nominal, v, vmag * vmag);  // constant PQ (and models not implemented)
   }
 }
 

@@ -16,12 +16,18 @@ using std::size_t;
 
 const char* elementKindName(ElementKind kind) {
   switch (kind) {
-    case ElementKind::Line: return "line";
-    case ElementKind::Transformer: return "transformer";
-    case ElementKind::Reactor: return "reactor";
-    case ElementKind::Capacitor: return "capacitor";
-    case ElementKind::Source: return "vsource";
-    case ElementKind::Load: return "load";
+    case ElementKind::Line:
+      return "line";
+    case ElementKind::Transformer:
+      return "transformer";
+    case ElementKind::Reactor:
+      return "reactor";
+    case ElementKind::Capacitor:
+      return "capacitor";
+    case ElementKind::Source:
+      return "vsource";
+    case ElementKind::Load:
+      return "load";
   }
   return "?";
 }
@@ -41,7 +47,8 @@ struct UnionFind {
     return parent.back();
   }
   int find(int a) {
-    while (parent[static_cast<size_t>(a)] != a) a = parent[static_cast<size_t>(a)] = parent[static_cast<size_t>(parent[static_cast<size_t>(a)])];
+    while (parent[static_cast<size_t>(a)] != a)
+      a = parent[static_cast<size_t>(a)] = parent[static_cast<size_t>(parent[static_cast<size_t>(a)])];
     return a;
   }
   void join(int a, int b) { parent[static_cast<size_t>(find(a))] = find(b); }
@@ -60,8 +67,7 @@ struct TerminalUse {
   int group;  // elements that conduct between their terminals share a group (-1: shunt only)
 };
 
-std::vector<TerminalUse> terminalUses(const model::Feeder& f, std::vector<bool>& is_source_group,
-                                      int& groups) {
+std::vector<TerminalUse> terminalUses(const model::Feeder& f, std::vector<bool>& is_source_group, int& groups) {
   std::vector<TerminalUse> uses;
   groups = 0;
   auto add_group = [&](bool source) {
@@ -169,9 +175,8 @@ std::string Network::nodeName(int index) const {
   return feeder_->buses[static_cast<size_t>(n.bus)].name + "." + std::to_string(n.node);
 }
 
-Primitive Network::makePrimitive(ElementKind kind, int element,
-                                 const std::vector<const model::Terminal*>& terminals, int conductors,
-                                 int phases) const {
+Primitive Network::makePrimitive(ElementKind kind, int element, const std::vector<const model::Terminal*>& terminals,
+                                 int conductors, int phases) const {
   Primitive p;
   p.kind = kind;
   p.element = element;
@@ -219,8 +224,10 @@ void Network::buildPrimitives() {
   for (size_t i = 0; i < f.reactors.size(); ++i) {
     const auto& r = f.reactors[i];
     if (!r.enabled) continue;
-    Primitive p = r.bus2 ? makePrimitive(ElementKind::Reactor, static_cast<int>(i), {&r.bus1, &*r.bus2}, r.phases, r.phases)
-                         : makePrimitive(ElementKind::Reactor, static_cast<int>(i), {&r.bus1}, detail::reactorConductors(r), r.phases);
+    Primitive p =
+        r.bus2 ? makePrimitive(ElementKind::Reactor, static_cast<int>(i), {&r.bus1, &*r.bus2}, r.phases, r.phases)
+               : makePrimitive(ElementKind::Reactor, static_cast<int>(i), {&r.bus1}, detail::reactorConductors(r),
+                               r.phases);
     if (!touches(p)) continue;
     p.y = detail::reactorY(r);
     branches_.push_back(std::move(p));
@@ -228,8 +235,10 @@ void Network::buildPrimitives() {
   for (size_t i = 0; i < f.capacitors.size(); ++i) {
     const auto& c = f.capacitors[i];
     if (!c.enabled) continue;
-    Primitive p = c.bus2 ? makePrimitive(ElementKind::Capacitor, static_cast<int>(i), {&c.bus1, &*c.bus2}, c.phases, c.phases)
-                         : makePrimitive(ElementKind::Capacitor, static_cast<int>(i), {&c.bus1}, detail::capacitorConductors(c), c.phases);
+    Primitive p =
+        c.bus2 ? makePrimitive(ElementKind::Capacitor, static_cast<int>(i), {&c.bus1, &*c.bus2}, c.phases, c.phases)
+               : makePrimitive(ElementKind::Capacitor, static_cast<int>(i), {&c.bus1}, detail::capacitorConductors(c),
+                               c.phases);
     if (!touches(p)) continue;
     branches_.push_back(std::move(p));
   }
@@ -311,7 +320,8 @@ void Network::buildPattern() {
     auto& v = cols[static_cast<size_t>(c)];
     std::sort(v.begin(), v.end());
     v.erase(std::unique(v.begin(), v.end()), v.end());
-    pattern_.col_ptr[static_cast<size_t>(c) + 1] = pattern_.col_ptr[static_cast<size_t>(c)] + static_cast<int>(v.size());
+    pattern_.col_ptr[static_cast<size_t>(c) + 1] =
+        pattern_.col_ptr[static_cast<size_t>(c)] + static_cast<int>(v.size());
     pattern_.row_idx.insert(pattern_.row_idx.end(), v.begin(), v.end());
   }
   pattern_.values.assign(pattern_.row_idx.size(), Complex{});

@@ -20,7 +20,9 @@ constexpr double kPpmFloat = 1.0e-6;
 // Admittance OpenDSS uses for a solidly grounded neutral given as rneut=0, xneut=0 (1 micro-ohm).
 constexpr double kSolidNeutral = 1.0e6;
 
-Complex& at(Dense& m, Index n, Index r, Index c) { return m[r * n + c]; }
+Complex& at(Dense& m, Index n, Index r, Index c) {
+  return m[r * n + c];
+}
 
 // Adds y between conductors a and b (both sides) of an n-order primitive.
 void stampBetween(Dense& m, Index n, Index a, Index b, Complex y) {
@@ -50,15 +52,13 @@ Dense seriesFrom(const Dense& y, Index p) {
 Dense invert(const Dense& a, std::size_t n, const std::string& element) {
   Eigen::MatrixXcd m(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
   for (Index r = 0; r < n; ++r)
-    for (Index c = 0; c < n; ++c)
-      m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = a[r * n + c];
+    for (Index c = 0; c < n; ++c) m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = a[r * n + c];
   Eigen::FullPivLU<Eigen::MatrixXcd> lu(m);
   if (!lu.isInvertible()) throw core::ModelError(element, "impedance matrix is singular");
   const Eigen::MatrixXcd inv = lu.inverse();
   Dense out(n * n);
   for (Index r = 0; r < n; ++r)
-    for (Index c = 0; c < n; ++c)
-      out[r * n + c] = inv(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c));
+    for (Index c = 0; c < n; ++c) out[r * n + c] = inv(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c));
   return out;
 }
 
@@ -235,12 +235,10 @@ Dense sourceY(const model::Source& s) {
 }
 
 std::vector<Complex> sourceEmf(const model::Source& s) {
-  const double vmag = s.phases > 1
-                          ? s.base_kv * s.pu * 1000.0 / 2.0 / std::sin(kPi / s.phases)
-                          : s.base_kv * s.pu * 1000.0;
+  const double vmag =
+      s.phases > 1 ? s.base_kv * s.pu * 1000.0 / 2.0 / std::sin(kPi / s.phases) : s.base_kv * s.pu * 1000.0;
   std::vector<Complex> e;
-  for (int i = 0; i < s.phases; ++i)
-    e.push_back(std::polar(vmag, core::degToRad(s.angle_deg - 360.0 * i / s.phases)));
+  for (int i = 0; i < s.phases; ++i) e.push_back(std::polar(vmag, core::degToRad(s.angle_deg - 360.0 * i / s.phases)));
   return e;
 }
 
@@ -270,8 +268,7 @@ Dense capacitorY(const model::Capacitor& cap, const std::vector<int>& steps, dou
   }
   const auto n = static_cast<Index>(capacitorConductors(cap));
   Dense out(n * n);
-  for (Index i = 0; i < p; ++i)
-    stampBetween(out, n, i, cap.conn == model::Connection::Wye ? n - 1 : (i + 1) % n, y);
+  for (Index i = 0; i < p; ++i) stampBetween(out, n, i, cap.conn == model::Connection::Wye ? n - 1 : (i + 1) % n, y);
   return out;
 }
 

@@ -18,12 +18,18 @@ namespace {
 std::string nameOf(const model::Feeder& f, ElementKind kind, int i) {
   const auto k = static_cast<size_t>(i);
   switch (kind) {
-    case ElementKind::Line: return "line." + f.lines[k].name;
-    case ElementKind::Transformer: return "transformer." + f.transformers[k].name;
-    case ElementKind::Reactor: return "reactor." + f.reactors[k].name;
-    case ElementKind::Capacitor: return "capacitor." + f.capacitors[k].name;
-    case ElementKind::Source: return "vsource." + f.sources[k].name;
-    case ElementKind::Load: return "load." + f.loads[k].name;
+    case ElementKind::Line:
+      return "line." + f.lines[k].name;
+    case ElementKind::Transformer:
+      return "transformer." + f.transformers[k].name;
+    case ElementKind::Reactor:
+      return "reactor." + f.reactors[k].name;
+    case ElementKind::Capacitor:
+      return "capacitor." + f.capacitors[k].name;
+    case ElementKind::Source:
+      return "vsource." + f.sources[k].name;
+    case ElementKind::Load:
+      return "load." + f.loads[k].name;
   }
   return "";
 }
@@ -31,12 +37,18 @@ std::string nameOf(const model::Feeder& f, ElementKind kind, int i) {
 model::BusId terminalBus(const model::Feeder& f, ElementKind kind, int i, int t) {
   const auto k = static_cast<size_t>(i);
   switch (kind) {
-    case ElementKind::Line: return t == 0 ? f.lines[k].bus1.bus : f.lines[k].bus2.bus;
-    case ElementKind::Transformer: return f.transformers[k].windings[static_cast<size_t>(t)].terminal.bus;
-    case ElementKind::Reactor: return t == 0 ? f.reactors[k].bus1.bus : f.reactors[k].bus2->bus;
-    case ElementKind::Capacitor: return t == 0 ? f.capacitors[k].bus1.bus : f.capacitors[k].bus2->bus;
-    case ElementKind::Source: return f.sources[k].bus1.bus;
-    case ElementKind::Load: return f.loads[k].bus1.bus;
+    case ElementKind::Line:
+      return t == 0 ? f.lines[k].bus1.bus : f.lines[k].bus2.bus;
+    case ElementKind::Transformer:
+      return f.transformers[k].windings[static_cast<size_t>(t)].terminal.bus;
+    case ElementKind::Reactor:
+      return t == 0 ? f.reactors[k].bus1.bus : f.reactors[k].bus2->bus;
+    case ElementKind::Capacitor:
+      return t == 0 ? f.capacitors[k].bus1.bus : f.capacitors[k].bus2->bus;
+    case ElementKind::Source:
+      return f.sources[k].bus1.bus;
+    case ElementKind::Load:
+      return f.loads[k].bus1.bus;
   }
   return model::kNoBus;
 }
@@ -72,10 +84,14 @@ bool isShunt(const model::Feeder& f, const Primitive& p) {
 bool sameBranch(const graph::Branch& b, const Primitive& p) {
   switch (b.kind) {
     case graph::BranchKind::Line:
-    case graph::BranchKind::Switch: return p.kind == ElementKind::Line && p.element == b.element;
-    case graph::BranchKind::Transformer: return p.kind == ElementKind::Transformer && p.element == b.element;
-    case graph::BranchKind::Reactor: return p.kind == ElementKind::Reactor && p.element == b.element;
-    case graph::BranchKind::Capacitor: return p.kind == ElementKind::Capacitor && p.element == b.element;
+    case graph::BranchKind::Switch:
+      return p.kind == ElementKind::Line && p.element == b.element;
+    case graph::BranchKind::Transformer:
+      return p.kind == ElementKind::Transformer && p.element == b.element;
+    case graph::BranchKind::Reactor:
+      return p.kind == ElementKind::Reactor && p.element == b.element;
+    case graph::BranchKind::Capacitor:
+      return p.kind == ElementKind::Capacitor && p.element == b.element;
   }
   return false;
 }

@@ -1,10 +1,12 @@
 // Power-flow solver: fixed-point current injection on a KLU-factored admittance matrix, with the
 // static control loop around it (see powerflow.hpp for the method and its sources).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
-#include <fmt/format.h>
 
+#include "anderson.hpp"
 #include "controls.hpp"
 #include "feederlab/core/error.hpp"
 #include "feederlab/core/units.hpp"
@@ -12,7 +14,6 @@
 #include "load_models.hpp"
 #include "results.hpp"
 #include "sparse_lu.hpp"
-#include "anderson.hpp"
 
 namespace feederlab::powerflow {
 
@@ -27,6 +28,7 @@ struct Solver::Impl {
   Network network;
   detail::SparseLu lu;
   std::vector<Complex> v, rhs, values;
+  SparseMatrix matrix;         // pattern of the admittance matrix (values live in `values`)
   std::vector<double> scale;   // 1 / base volts per node for the convergence test
   std::vector<double> scale2;  // its square
   std::vector<double> dv2;     // last squared change per node, pu^2 (for messages)
@@ -46,8 +48,8 @@ struct Solver::Impl {
   void factor() {
     network.admittanceValues(true, values);
     if (!lu.factored()) {
-      SparseMatrix m = network.admittance(true);
-      lu.factor(m);
+      matrix = network.admittance(true);
+      lu.factor(matrix);
     } else {
       lu.refactor(values);
     }
@@ -91,7 +93,8 @@ struct Solver::Impl {
       const auto& law = laws[li];
       for (size_t ph = 0; ph < cl.from.size(); ++ph) {
         const int a = cl.from[ph], b = cl.to[ph];
-        const Complex vd = (a >= 0 ? v[static_cast<size_t>(a)] : Complex{}) - (b >= 0 ? v[static_cast<size_t>(b)] : Complex{});
+        const Complex vd =
+            (a >= 0 ? v[static_cast<size_t>(a)] : Complex{}) - (b >= 0 ? v[static_cast<size_t>(b)] : Complex{});
         // Compensation current: what the rated impedance in Y draws minus what the load draws.
         const Complex i = cl.y_eq * vd - detail::loadCurrent(law, vd);
         if (a >= 0) inj[static_cast<size_t>(a)] += i;
@@ -167,7 +170,9 @@ struct Solver::Impl {
 
 Solver::Solver(const model::Feeder& feeder, Options options) : impl_(std::make_unique<Impl>(feeder, options)) {}
 Solver::~Solver() = default;
-const Network& Solver::network() const { return impl_->network; }
+const Network& Solver::network() const {
+  return impl_->network;
+}
 
 // Control decisions are taken on solutions converged to kControlTolerance (1000 times tighter
 // than OpenDSS's 1e-4, so they are the decisions an exact solution gives); the final state is

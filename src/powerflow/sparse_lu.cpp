@@ -20,10 +20,14 @@ struct SparseLu::Impl {
   }
 };
 
-SparseLu::SparseLu() : impl_(std::make_unique<Impl>()) { klu_defaults(&impl_->common); }
+SparseLu::SparseLu() : impl_(std::make_unique<Impl>()) {
+  klu_defaults(&impl_->common);
+}
 SparseLu::~SparseLu() = default;
 
-bool SparseLu::factored() const { return impl_->numeric != nullptr; }
+bool SparseLu::factored() const {
+  return impl_->numeric != nullptr;
+}
 
 void SparseLu::factor(const SparseMatrix& m) {
   auto& d = *impl_;
@@ -35,18 +39,18 @@ void SparseLu::factor(const SparseMatrix& m) {
   d.symbolic = klu_analyze(d.n, d.col_ptr.data(), d.row_idx.data(), &d.common);
   if (!d.symbolic) throw core::NumericalError("KLU analysis of the admittance matrix failed");
   auto values = m.values;
-  d.numeric = klu_z_factor(d.col_ptr.data(), d.row_idx.data(), reinterpret_cast<double*>(values.data()),
-                           d.symbolic, &d.common);
+  d.numeric =
+      klu_z_factor(d.col_ptr.data(), d.row_idx.data(), reinterpret_cast<double*>(values.data()), d.symbolic, &d.common);
   if (!d.numeric || d.common.status != KLU_OK)
-    throw core::NumericalError("the admittance matrix is singular (KLU status " +
-                               std::to_string(d.common.status) + "): a floating node or island?");
+    throw core::NumericalError("the admittance matrix is singular (KLU status " + std::to_string(d.common.status) +
+                               "): a floating node or island?");
 }
 
 void SparseLu::refactor(const std::vector<std::complex<double>>& values) {
   auto& d = *impl_;
   auto copy = values;
-  if (!klu_z_refactor(d.col_ptr.data(), d.row_idx.data(), reinterpret_cast<double*>(copy.data()), d.symbolic,
-                      d.numeric, &d.common))
+  if (!klu_z_refactor(d.col_ptr.data(), d.row_idx.data(), reinterpret_cast<double*>(copy.data()), d.symbolic, d.numeric,
+                      &d.common))
     throw core::NumericalError("KLU refactorization of the admittance matrix failed");
 }
 

@@ -186,7 +186,8 @@ void comparePublished(const model::Feeder& f, const powerflow::Result& r, const 
     const double kw = r.head_power[ph].real() / 1000, kvar = r.head_power[ph].imag() / 1000;
     const double pkw = pub.at("head_kw")[ph].get<double>(), pkvar = pub.at("head_kvar")[ph].get<double>();
     head += " " + fmtNum(kw) + "/" + fmtNum(kvar) + " (published " + fmtNum(pkw) + "/" + fmtNum(pkvar) + ")";
-    if (std::abs(kw / pkw - 1) > rel || std::abs(kvar / pkvar - 1) > rel) out.fail("head power phase " + std::to_string(ph + 1));
+    if (std::abs(kw / pkw - 1) > rel || std::abs(kvar / pkvar - 1) > rel)
+      out.fail("head power phase " + std::to_string(ph + 1));
   }
   out.note(head);
 }
@@ -227,7 +228,8 @@ Outcome runCase(const json& c, const json& doc, const fs::path& here, const fs::
                    c.at("angle_deg").get<double>(), out);
   if (c.contains("summary") && !c.at("summary").is_null() && controls == "static")
     compareControls(r, shared / c.at("summary").get<std::string>(), out);
-  if (c.contains("published")) comparePublished(feeder, r, c.at("published"), doc.at("published_tolerance"), shared, out);
+  if (c.contains("published"))
+    comparePublished(feeder, r, c.at("published"), doc.at("published_tolerance"), shared, out);
   return out;
 }
 
@@ -239,9 +241,12 @@ int main(int argc, char** argv) {
   std::set<std::string> only;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--case" && i + 1 < argc) only.insert(argv[++i]);
-    else if (a == "--tolerances" && i + 1 < argc) tolerances = argv[++i];
-    else if (a == "--verbose" && i + 1 < argc) g_verbose = std::stoi(argv[++i]);
+    if (a == "--case" && i + 1 < argc)
+      only.insert(argv[++i]);
+    else if (a == "--tolerances" && i + 1 < argc)
+      tolerances = argv[++i];
+    else if (a == "--verbose" && i + 1 < argc)
+      g_verbose = std::stoi(argv[++i]);
     else {
       std::cerr << "usage: validate_powerflow [--case NAME]... [--tolerances FILE] [--verbose N]\n";
       return core::kExitBadInput;

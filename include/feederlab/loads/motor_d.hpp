@@ -51,7 +51,8 @@
 //     (Kuv = 1 - Fuvr); the stages are not cumulative.
 //   Roots: threshold crossings (V - Vstall, V - Vrst, V - Vstallbrk, Vm - UVtr1/2, contactor
 //   levels, V - Vm turning points, theta levels, heating - theta turning points) and timers as
-//   g = t - (start + T) (inactive: -1). A timer with T = 0 acts at once. Root functions may change
+//   g = t - (start + T) (inactive: -1). A timer with T = 0 acts at once. The turning-point roots
+//   carry a 1e-6 hysteresis so round-off noise at V = Vm cannot make the modes chatter. Root functions may change
 //   form at an event: the solver takes the values after onRoot as the new left values (IDA does).
 //   onRoot returns true when the drawn current changed discontinuously (stall, restart, UV trip,
 //   crossing of Vstallbrk while running, a contactor re-opening below an earlier minimum).

@@ -32,13 +32,13 @@ const char* elementKindName(ElementKind kind);  // "line", "transformer", ... (O
 // One element's conductor-level admittance: currents into the element I = Y * V_conductors.
 struct Primitive {
   ElementKind kind = ElementKind::Line;
-  int element = -1;            // index into the feeder vector of that kind
+  int element = -1;  // index into the feeder vector of that kind
   int terminals = 1;
-  int conductors = 1;          // per terminal
-  std::vector<int> nodes;      // global node index per conductor (terminal-major), -1 = ground
-  std::vector<int> node_nums;  // OpenDSS node number per conductor (0 = ground)
-  std::vector<Complex> y;      // row-major, order terminals*conductors
-  std::vector<int> positions;  // CSC slot per (row, col) of y, -1 where a side is ground
+  int conductors = 1;              // per terminal
+  std::vector<int> nodes;          // global node index per conductor (terminal-major), -1 = ground
+  std::vector<int> node_nums;      // OpenDSS node number per conductor (0 = ground)
+  std::vector<Complex> y;          // row-major, order terminals*conductors
+  std::vector<int> positions;      // CSC slot per (row, col) of y, -1 where a side is ground
   std::vector<double> built_with;  // taps or capacitor steps y was computed for (transformers, capacitors)
   int order() const { return terminals * conductors; }
 };
@@ -66,28 +66,32 @@ RealSparseMatrix toRectangular(const SparseMatrix& m);
 
 // A load compiled for fast evaluation: per phase the conductor pair across which it is connected.
 struct CompiledLoad {
-  int load = -1;                 // index into Feeder::loads
+  int load = -1;  // index into Feeder::loads
   int phases = 1;
-  std::vector<int> from, to;     // node index per phase element (-1 = ground)
-  double v_base = 0;             // volts across one phase element at rated kV
-  Complex s_nominal;             // W + j var per phase element (after loadmult)
-  Complex y_eq;                  // (P - jQ)/Vbase^2
+  std::vector<int> from, to;  // node index per phase element (-1 = ground)
+  double v_base = 0;          // volts across one phase element at rated kV
+  Complex s_nominal;          // W + j var per phase element (after loadmult)
+  Complex y_eq;               // (P - jQ)/Vbase^2
 };
 
 // Per-node data.
 struct NodeInfo {
   model::BusId bus = model::kNoBus;
-  int node = 0;          // OpenDSS node number (1..)
-  double base_volts = 0; // line-to-neutral base (bus kV base / sqrt 3); 0 when unknown
+  int node = 0;           // OpenDSS node number (1..)
+  double base_volts = 0;  // line-to-neutral base (bus kV base / sqrt 3); 0 when unknown
 };
 
 // Changeable state of the network (what controls act on).
 struct NetworkState {
-  std::vector<double> taps;            // per transformer, per winding (flattened, see tapIndex)
-  std::vector<int> tap_offsets;        // transformer -> first winding slot in `taps`
+  std::vector<double> taps;                       // per transformer, per winding (flattened, see tapIndex)
+  std::vector<int> tap_offsets;                   // transformer -> first winding slot in `taps`
   std::vector<std::vector<int>> capacitor_steps;  // per capacitor, 0/1 per step
-  double& tap(int transformer, int winding) { return taps[static_cast<std::size_t>(tap_offsets[static_cast<std::size_t>(transformer)] + winding)]; }
-  double tap(int transformer, int winding) const { return taps[static_cast<std::size_t>(tap_offsets[static_cast<std::size_t>(transformer)] + winding)]; }
+  double& tap(int transformer, int winding) {
+    return taps[static_cast<std::size_t>(tap_offsets[static_cast<std::size_t>(transformer)] + winding)];
+  }
+  double tap(int transformer, int winding) const {
+    return taps[static_cast<std::size_t>(tap_offsets[static_cast<std::size_t>(transformer)] + winding)];
+  }
 };
 
 class Network {

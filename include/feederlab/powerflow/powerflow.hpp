@@ -39,27 +39,27 @@ struct Options {
                                         // (below 1e-10 the iteration stops once it stagnates:
                                         // that is the rounding floor; see max_mismatch_pu)
   int max_iterations = 500;
-  int max_control_iterations = 0;       // 0: Settings::max_control_iterations
-  int acceleration_depth = 5;           // Anderson acceleration history (0: plain fixed point)
+  int max_control_iterations = 0;  // 0: Settings::max_control_iterations
+  int acceleration_depth = 5;      // Anderson acceleration history (0: plain fixed point)
   std::function<void(int iteration, double mismatch_pu)> on_iteration;  // diagnostics
 };
 
 // Current and power of one conductor of an element, flowing INTO the element.
 struct ConductorFlow {
   model::BusId bus = model::kNoBus;
-  int terminal = 0;   // 0-based terminal of the element
-  int node = 0;       // OpenDSS node number (0 = ground)
-  Complex current;    // A
-  Complex power;      // VA (W + j var)
+  int terminal = 0;  // 0-based terminal of the element
+  int node = 0;      // OpenDSS node number (0 = ground)
+  Complex current;   // A
+  Complex power;     // VA (W + j var)
 };
 
 struct ElementFlow {
   ElementKind kind = ElementKind::Line;
-  int element = -1;                 // index into the feeder vector of that kind
+  int element = -1;  // index into the feeder vector of that kind
   int terminals = 0;
-  int conductors = 0;               // per terminal
-  std::vector<ConductorFlow> flows; // terminal-major: terminals * conductors
-  Complex losses;                   // VA: sum of power into the element over all conductors
+  int conductors = 0;                // per terminal
+  std::vector<ConductorFlow> flows;  // terminal-major: terminals * conductors
+  Complex losses;                    // VA: sum of power into the element over all conductors
   Complex terminalPower(int terminal) const;
 };
 
@@ -67,10 +67,10 @@ struct ElementFlow {
 std::string elementName(const model::Feeder& feeder, ElementKind kind, int element);
 
 struct LoadFlow {
-  int load = -1;                    // index into Feeder::loads
-  std::vector<Complex> voltage;     // V across each phase element
-  std::vector<Complex> current;     // A through each phase element
-  Complex power;                    // VA drawn (sum over phase elements)
+  int load = -1;                 // index into Feeder::loads
+  std::vector<Complex> voltage;  // V across each phase element
+  std::vector<Complex> current;  // A through each phase element
+  Complex power;                 // VA drawn (sum over phase elements)
 };
 
 struct NodeVoltage {
@@ -83,21 +83,21 @@ struct NodeVoltage {
 
 struct Result {
   bool converged = false;
-  int iterations = 0;          // fixed-point iterations, summed over control iterations
+  int iterations = 0;  // fixed-point iterations, summed over control iterations
   int control_iterations = 0;
-  double max_mismatch_pu = 0;  // last max |dV|
-  std::vector<NodeVoltage> voltages;   // every network node, bus order then node number
-  std::vector<ElementFlow> branches;   // lines, switches, transformers, reactors, capacitors
-  std::vector<ElementFlow> sources;    // power delivered INTO the network is -terminal power
+  double max_mismatch_pu = 0;         // last max |dV|
+  std::vector<NodeVoltage> voltages;  // every network node, bus order then node number
+  std::vector<ElementFlow> branches;  // lines, switches, transformers, reactors, capacitors
+  std::vector<ElementFlow> sources;   // power delivered INTO the network is -terminal power
   std::vector<LoadFlow> loads;
   std::vector<std::vector<Complex>> source_power;  // per source, per phase: VA delivered to the bus
   model::BusId head_bus = model::kNoBus;
-  std::array<Complex, 3> head_power{};  // VA per phase a/b/c into the feeder at @head
-  Complex losses;          // series elements (lines, switches, transformers, series reactors)
-  Complex shunt_power;     // shunt capacitors and reactors (VA absorbed; negative var for caps)
-  Complex load_power;      // VA drawn by all loads
-  std::map<std::string, int> taps;                       // regcontrol name -> tap position (steps)
-  std::map<std::string, double> taps_pu;                 // regcontrol name -> tap (pu)
+  std::array<Complex, 3> head_power{};    // VA per phase a/b/c into the feeder at @head
+  Complex losses;                         // series elements (lines, switches, transformers, series reactors)
+  Complex shunt_power;                    // shunt capacitors and reactors (VA absorbed; negative var for caps)
+  Complex load_power;                     // VA drawn by all loads
+  std::map<std::string, int> taps;        // regcontrol name -> tap position (steps)
+  std::map<std::string, double> taps_pu;  // regcontrol name -> tap (pu)
   std::map<std::string, std::vector<int>> capacitor_states;  // capacitor name -> 0/1 per step
   std::vector<std::string> warnings;
 
@@ -105,6 +105,7 @@ struct Result {
   std::optional<Complex> voltage(model::BusId bus, int node) const;
 };
 
+// Holds a reference to the feeder: the feeder must outlive the solver (results do not refer to it).
 class Solver {
  public:
   explicit Solver(const model::Feeder& feeder, Options options = {});

@@ -106,6 +106,7 @@ TEST_CASE("CIM IEEE13.xml: transformers match IEEE13_CDPSM.dss") {
   checkRelative(reg1.windings[0].r_pct + reg1.windings[1].r_pct, 0.01, 1e-5);
   CHECK(reg1.windings[1].tap == doctest::Approx(1.0625));
   CHECK(reg1.windings[0].terminal.nodes == std::vector<int>{1, 0});
+  CHECK(reg1.windings[0].conn == feederlab::model::Connection::Wye);  // "I" on AN: phase to neutral
   // Center-tap CT5: Xhl=2.04 Xht=2.04 Xlt=1.36, %Rs=[0.6 1.2 1.2], %imag=0.5, %noloadloss=0.2
   const auto& ct = transformerNamed(f, "tpoletop");
   REQUIRE(ct.windings.size() == 3);
@@ -161,6 +162,14 @@ TEST_CASE("CIM IEEE37, IEEE123 and reduced J1") {
     const auto& reg1a = transformerNamed(f, "reg1a");
     CHECK(reg1a.windings[0].terminal.nodes == std::vector<int>{1, 2});
     CHECK(reg1a.windings[1].tap == doctest::Approx(1.1));  // step 16
+    // Open delta: single-phase ("I") windings on phases AB and CB are phase-to-phase (delta),
+    // as the script's conns='delta delta'.
+    for (const char* name : {"reg1a", "reg1c"}) {
+      for (const auto& w : transformerNamed(f, name).windings) {
+        CHECK(w.conn == feederlab::model::Connection::Delta);
+      }
+    }
+    CHECK(transformerNamed(f, "reg1c").windings[1].terminal.nodes == std::vector<int>{3, 2});
     for (const auto& load : f.loads) CHECK(load.conn == feederlab::model::Connection::Delta);
   }
   SUBCASE("IEEE123") {

@@ -35,8 +35,7 @@ inline core::CMatrix shuntFromC(std::size_t n, const std::vector<double>& c_nf, 
   core::CMatrix m(n);
   std::size_t k = 0;
   for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j <= i; ++j, ++k)
-      m(i, j) = m(j, i) = Complex(0.0, 2.0 * core::kPi * f_hz * c_nf[k] * 1e-9);
+    for (std::size_t j = 0; j <= i; ++j, ++k) m(i, j) = m(j, i) = Complex(0.0, 2.0 * core::kPi * f_hz * c_nf[k] * 1e-9);
   return m;
 }
 
@@ -94,7 +93,8 @@ inline double angleDiff(double a, double b) {
 inline Agreement compare(const model::Feeder& f, const powerflow::Result& r, const RefTable& ref) {
   Agreement a;
   std::map<std::string, const powerflow::NodeVoltage*> mine;
-  for (const auto& nv : r.voltages) mine[f.buses[static_cast<std::size_t>(nv.bus)].name + "." + std::to_string(nv.node)] = &nv;
+  for (const auto& nv : r.voltages)
+    mine[f.buses[static_cast<std::size_t>(nv.bus)].name + "." + std::to_string(nv.node)] = &nv;
   for (const auto& [key, rn] : ref) {
     auto it = mine.find(key);
     if (it == mine.end()) {

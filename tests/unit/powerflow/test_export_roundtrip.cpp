@@ -62,7 +62,7 @@ void samePowerFlow(const fs::path& input) {
   CHECK(ra.voltages.size() == rb.voltages.size());
   std::string where;
   const double worst = worstDifference(original, ra, again, rb, where);
-  MESSAGE(input.filename().string(), ": worst node voltage difference ", worst, " pu at ", where);
+  MESSAGE(input.filename().string(), ": worst node voltage difference ", worst, " pu at ", where, "; iterations ", ra.iterations, "/", rb.iterations, ", last dV ", ra.max_mismatch_pu, "/", rb.max_mismatch_pu);
   CHECK(worst >= 0.0);
   CHECK(worst < 1e-9);
 }

@@ -79,9 +79,8 @@ TEST_CASE("feederlab powerflow writes voltages.csv and summary.json as cli.md sp
   CHECK(rows == 41);
   std::ifstream js(dir / "summary.json");
   const auto j = nlohmann::json::parse(js);
-  for (const char* key : {"converged", "iterations", "source_kw", "source_kvar", "total_source_kw",
-                          "total_source_kvar", "head_kw", "head_kvar", "losses_kw", "losses_kvar", "taps",
-                          "capacitors"})
+  for (const char* key : {"converged", "iterations", "source_kw", "source_kvar", "total_source_kw", "total_source_kvar",
+                          "head_kw", "head_kvar", "losses_kw", "losses_kvar", "taps", "capacitors"})
     CHECK_MESSAGE(j.contains(key), key);
   CHECK(j["taps"]["reg1"] == 9);
   CHECK(j["taps"]["reg2"] == 6);

@@ -120,8 +120,8 @@ TEST_CASE("center-tapped service transformer gives 120/240 V with opposite halve
 TEST_CASE("IEEE 13 (hand-built, published taps) matches OpenDSS within 1e-4 pu") {
   const auto f = test::ieee13Hand();
   const auto r = powerflow::solvePowerFlow(f);
-  const auto ref = test::readReference(
-      test::sharedFeeder("ieee13/reference/opendss_solution/ieee13__published_taps.csv").string());
+  const auto ref =
+      test::readReference(test::sharedFeeder("ieee13/reference/opendss_solution/ieee13__published_taps.csv").string());
   const auto a = test::compare(f, r, ref);
   INFO("max dV ", a.max_dv_pu, " at ", a.worst_v, "; max dAngle ", a.max_dang_deg, " at ", a.worst_a);
   MESSAGE("ieee13 published taps: max dV ", a.max_dv_pu, " pu, max dAngle ", a.max_dang_deg, " deg, ", r.iterations,
@@ -147,8 +147,8 @@ TEST_CASE("IEEE 13 (hand-built) under static controls reaches OpenDSS's taps") {
   CHECK(r.taps.at("reg2") == 6);
   CHECK(r.taps.at("reg3") == 9);
   CHECK(r.control_iterations == 3);
-  const auto ref = test::readReference(
-      test::sharedFeeder("ieee13/reference/opendss_solution/ieee13__controlled.csv").string());
+  const auto ref =
+      test::readReference(test::sharedFeeder("ieee13/reference/opendss_solution/ieee13__controlled.csv").string());
   const auto a = test::compare(f, r, ref);
   INFO("max dV ", a.max_dv_pu, " at ", a.worst_v, "; max dAngle ", a.max_dang_deg, " at ", a.worst_a);
   CHECK(a.max_dv_pu < 1e-4);
@@ -162,17 +162,20 @@ TEST_CASE("rectangular form of the admittance matrix reproduces the complex prod
   const auto yr = powerflow::toRectangular(y);
   REQUIRE(yr.n == 2 * y.n);
   std::vector<Complex> v(static_cast<std::size_t>(y.n));
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = Complex(1.0 + 0.01 * static_cast<double>(i), -0.5 + 0.003 * static_cast<double>(i));
+  for (std::size_t i = 0; i < v.size(); ++i)
+    v[i] = Complex(1.0 + 0.01 * static_cast<double>(i), -0.5 + 0.003 * static_cast<double>(i));
   std::vector<Complex> ic(v.size());
   for (int c = 0; c < y.n; ++c)
     for (int k = y.col_ptr[static_cast<std::size_t>(c)]; k < y.col_ptr[static_cast<std::size_t>(c) + 1]; ++k)
-      ic[static_cast<std::size_t>(y.row_idx[static_cast<std::size_t>(k)])] += y.values[static_cast<std::size_t>(k)] * v[static_cast<std::size_t>(c)];
+      ic[static_cast<std::size_t>(y.row_idx[static_cast<std::size_t>(k)])] +=
+          y.values[static_cast<std::size_t>(k)] * v[static_cast<std::size_t>(c)];
   std::vector<double> ir(static_cast<std::size_t>(yr.n));
   for (int c = 0; c < yr.n; ++c) {
     const Complex vc = v[static_cast<std::size_t>(c / 2)];
     const double x = c % 2 == 0 ? vc.real() : vc.imag();
     for (int k = yr.col_ptr[static_cast<std::size_t>(c)]; k < yr.col_ptr[static_cast<std::size_t>(c) + 1]; ++k)
-      ir[static_cast<std::size_t>(yr.row_idx[static_cast<std::size_t>(k)])] += yr.values[static_cast<std::size_t>(k)] * x;
+      ir[static_cast<std::size_t>(yr.row_idx[static_cast<std::size_t>(k)])] +=
+          yr.values[static_cast<std::size_t>(k)] * x;
   }
   double err = 0, scale = 0;
   for (std::size_t i = 0; i < ic.size(); ++i) {

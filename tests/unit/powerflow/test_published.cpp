@@ -46,7 +46,8 @@ std::vector<Published> readPublished(const std::string& path, const std::map<std
 TEST_CASE("IEEE 13 (hand-built) matches the published voltages and substation power") {
   const auto f = test::ieee13Hand();
   const auto r = powerflow::solvePowerFlow(f);
-  const auto pub = readPublished(test::sharedFeeder("ieee13/reference/IEEE_13_Solution.txt").string(), {{"630", "rg60"}});
+  const auto pub =
+      readPublished(test::sharedFeeder("ieee13/reference/IEEE_13_Solution.txt").string(), {{"630", "rg60"}});
   double worst_v = 0, worst_a = 0;
   int compared = 0;
   for (const auto& p : pub)
