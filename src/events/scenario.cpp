@@ -54,7 +54,7 @@ double unwrapNear(double a, double b) {
 
 // ----------------------------------------------------------------------------------- Fault ----
 
-std::string_view toString(FaultKind kind) {
+std::string_view faultKindName(FaultKind kind) {
   switch (kind) {
     case FaultKind::ThreePhase: return "three_phase";
     case FaultKind::Slg: return "slg";
@@ -66,7 +66,7 @@ std::string_view toString(FaultKind kind) {
 
 bool parseFaultKind(std::string_view text, FaultKind& out) {
   for (FaultKind k : {FaultKind::ThreePhase, FaultKind::Slg, FaultKind::Ll, FaultKind::Dlg}) {
-    if (text == toString(k)) {
+    if (text == faultKindName(k)) {
       out = k;
       return true;
     }
@@ -96,7 +96,7 @@ std::vector<std::string> Fault::validate(double t_end_s) const {
     add(out, "phases", fmt::format("\"{}\" must be distinct letters from \"abc\"", phases));
   } else if (static_cast<int>(phases.size()) != phaseCount(kind)) {
     add(out, "phases",
-        fmt::format("\"{}\" has {} phase(s) where a {} fault has {}", phases, phases.size(), toString(kind),
+        fmt::format("\"{}\" has {} phase(s) where a {} fault has {}", phases, phases.size(), faultKindName(kind),
                     phaseCount(kind)));
   }
   if (!std::isfinite(impedance_ohm.real()) || !std::isfinite(impedance_ohm.imag())) {
@@ -214,7 +214,7 @@ std::vector<std::string> VoltagePlayback::validate(double t_end_s) const {
 
 // ------------------------------------------------------------------- SwitchAction, LoadStep ----
 
-std::string_view toString(SwitchOperation op) { return op == SwitchOperation::Open ? "open" : "close"; }
+std::string_view switchOperationName(SwitchOperation op) { return op == SwitchOperation::Open ? "open" : "close"; }
 
 std::vector<std::string> SwitchAction::validate(double t_end_s) const {
   Problems out;

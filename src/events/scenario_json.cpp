@@ -263,7 +263,7 @@ ojson phaseJson(const PhaseValues& m) {
 struct DetailWriter {
   ojson operator()(const Fault& f) const {
     return {{"bus", f.bus},
-            {"kind", std::string(toString(f.kind))},
+            {"kind", std::string(faultKindName(f.kind))},
             {"phases", f.phases},
             {"impedance_ohm", ojson::array({f.impedance_ohm.real(), f.impedance_ohm.imag()})},
             {"t_on_s", f.t_on_s},
@@ -283,7 +283,7 @@ struct DetailWriter {
   }
   ojson operator()(const VoltagePlayback& v) const { return {{"bus", v.bus}, {"csv", v.csv}}; }
   ojson operator()(const SwitchAction& w) const {
-    return {{"element", w.element}, {"action", std::string(toString(w.operation))}, {"t_s", w.t_s}};
+    return {{"element", w.element}, {"action", std::string(switchOperationName(w.operation))}, {"t_s", w.t_s}};
   }
   ojson operator()(const LoadStep& l) const { return {{"load", l.load}, {"scale", l.scale}, {"t_s", l.t_s}}; }
 };

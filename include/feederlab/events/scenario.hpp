@@ -40,7 +40,7 @@ using PhaseValues = std::array<double, 3>;  // phases a, b, c
 // impedance_ohm = 0 is a bolted fault (the solver substitutes its own tiny resistance).
 enum class FaultKind { ThreePhase, Slg, Ll, Dlg };
 
-std::string_view toString(FaultKind kind);  // "three_phase", "slg", "ll", "dlg"
+std::string_view faultKindName(FaultKind kind);  // "three_phase", "slg", "ll", "dlg"
 bool parseFaultKind(std::string_view text, FaultKind& out);
 int phaseCount(FaultKind kind);  // 3, 1, 2, 2
 
@@ -116,7 +116,7 @@ struct VoltagePlayback {
 // ---------------------------------------------------------------------------------------------
 // SwitchAction: opens or closes a line (OpenDSS switches are lines) at t_s; element "line.<name>".
 enum class SwitchOperation { Open, Close };
-std::string_view toString(SwitchOperation op);  // "open", "close"
+std::string_view switchOperationName(SwitchOperation op);  // "open", "close"
 
 struct SwitchAction {
   std::string element;  // "line.<name>"
