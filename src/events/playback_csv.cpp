@@ -1,10 +1,11 @@
 // Playback CSV reader and writer (docs/events.md).
 #include "feederlab/events/playback_csv.hpp"
 
-#include <array>
-#include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <array>
+#include <cmath>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -102,8 +103,8 @@ class CsvReader {
     if (!series_.samples.empty() && !(s.t_s > series_.samples.back().t_s)) {
       const std::size_t c = *index_[0];
       throw core::InputError({file_, row}, std::string(core::trim(cells[c])),
-                             fmt::format("column {} (t): time {} s does not increase on the previous row ({} s)",
-                                         c + 1, s.t_s, series_.samples.back().t_s));
+                             fmt::format("column {} (t): time {} s does not increase on the previous row ({} s)", c + 1,
+                                         s.t_s, series_.samples.back().t_s));
     }
     series_.samples.push_back(s);
   }
@@ -117,7 +118,9 @@ class CsvReader {
 
 }  // namespace
 
-PlaybackSeries readPlaybackCsv(const std::filesystem::path& path) { return CsvReader(path).read(); }
+PlaybackSeries readPlaybackCsv(const std::filesystem::path& path) {
+  return CsvReader(path).read();
+}
 
 std::string writePlaybackCsv(const PlaybackSeries& series) {
   std::string out = fmt::format("{}\n", fmt::join(kColumns, ","));

@@ -1,9 +1,10 @@
 // Event model: validation, evaluation of sags and playback series, discontinuity times.
 #include "feederlab/events/scenario.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <numbers>
 
 namespace feederlab::events {
@@ -12,7 +13,9 @@ namespace {
 
 using Problems = std::vector<std::string>;
 
-void add(Problems& out, const std::string& key, const std::string& message) { out.push_back(key + ": " + message); }
+void add(Problems& out, const std::string& key, const std::string& message) {
+  out.push_back(key + ": " + message);
+}
 
 // A time that must lie in [0, t_end].
 void checkTime(Problems& out, const std::string& key, double t_s, double t_end_s) {
@@ -28,7 +31,8 @@ void checkTime(Problems& out, const std::string& key, double t_s, double t_end_s
 void checkName(Problems& out, const std::string& key, const std::string& name) {
   if (name.empty()) {
     add(out, key, "must not be empty");
-  } else if (std::any_of(name.begin(), name.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
+  } else if (std::any_of(name.begin(), name.end(),
+                         [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
     add(out, key, "must not contain white space");
   }
 }
@@ -42,7 +46,9 @@ void checkMagnitudes(Problems& out, const std::string& key, const PhaseValues& m
   }
 }
 
-double lerp(double a, double b, double w) { return a + (b - a) * w; }
+double lerp(double a, double b, double w) {
+  return a + (b - a) * w;
+}
 
 // Angle b unwrapped to within 180 deg of a.
 double unwrapNear(double a, double b) {
@@ -56,10 +62,14 @@ double unwrapNear(double a, double b) {
 
 std::string_view faultKindName(FaultKind kind) {
   switch (kind) {
-    case FaultKind::ThreePhase: return "three_phase";
-    case FaultKind::Slg: return "slg";
-    case FaultKind::Ll: return "ll";
-    case FaultKind::Dlg: return "dlg";
+    case FaultKind::ThreePhase:
+      return "three_phase";
+    case FaultKind::Slg:
+      return "slg";
+    case FaultKind::Ll:
+      return "ll";
+    case FaultKind::Dlg:
+      return "dlg";
   }
   return "?";
 }
@@ -76,10 +86,13 @@ bool parseFaultKind(std::string_view text, FaultKind& out) {
 
 int phaseCount(FaultKind kind) {
   switch (kind) {
-    case FaultKind::ThreePhase: return 3;
-    case FaultKind::Slg: return 1;
+    case FaultKind::ThreePhase:
+      return 3;
+    case FaultKind::Slg:
+      return 1;
     case FaultKind::Ll:
-    case FaultKind::Dlg: return 2;
+    case FaultKind::Dlg:
+      return 2;
   }
   return 0;
 }
@@ -121,8 +134,8 @@ PhaseValues SourceSag::magnitudeAt(double t_s) const {
   }
   if (t_s < profile.front().t_s) return {1.0, 1.0, 1.0};
   if (t_s >= profile.back().t_s) return profile.back().magnitude_pu;
-  const auto next = std::upper_bound(profile.begin(), profile.end(), t_s,
-                                     [](double t, const SagPoint& p) { return t < p.t_s; });
+  const auto next =
+      std::upper_bound(profile.begin(), profile.end(), t_s, [](double t, const SagPoint& p) { return t < p.t_s; });
   const SagPoint& b = *next;
   const SagPoint& a = *(next - 1);
   const double w = (t_s - a.t_s) / (b.t_s - a.t_s);
@@ -148,8 +161,8 @@ std::vector<std::string> SourceSag::validate(double t_end_s) const {
     checkTime(out, key, profile[i].t_s, t_end_s);
     checkMagnitudes(out, key, profile[i].magnitude_pu, kMaxSagMagnitudePu);
     if (i > 0 && !(profile[i].t_s > profile[i - 1].t_s)) {
-      add(out, key, fmt::format("time {} s does not increase on the previous point ({} s)", profile[i].t_s,
-                                profile[i - 1].t_s));
+      add(out, key,
+          fmt::format("time {} s does not increase on the previous point ({} s)", profile[i].t_s, profile[i - 1].t_s));
     }
   }
   return out;
@@ -189,7 +202,8 @@ std::vector<std::string> PlaybackSeries::validate() const {
     const std::string key = fmt::format("samples[{}]", i);
     if (!std::isfinite(s.t_s)) add(out, key, "time must be finite");
     if (i > 0 && !(s.t_s > samples[i - 1].t_s)) {
-      add(out, key, fmt::format("time {} s does not increase on the previous sample ({} s)", s.t_s, samples[i - 1].t_s));
+      add(out, key,
+          fmt::format("time {} s does not increase on the previous sample ({} s)", s.t_s, samples[i - 1].t_s));
     }
     checkMagnitudes(out, key, s.magnitude_pu, kMaxPlaybackMagnitudePu);
     if (std::any_of(s.angle_deg.begin(), s.angle_deg.end(), [](double a) { return !std::isfinite(a); })) {
@@ -205,8 +219,9 @@ std::vector<std::string> VoltagePlayback::validate(double t_end_s) const {
   if (csv.empty()) add(out, "csv", "must name the playback CSV file");
   for (const std::string& p : series.validate()) out.push_back("csv: " + p);
   if (!series.samples.empty() && series.samples.front().t_s > 0.0) {
-    add(out, "csv", fmt::format("the first sample is at {} s: the series must start at or before t = 0",
-                                series.samples.front().t_s));
+    add(out, "csv",
+        fmt::format("the first sample is at {} s: the series must start at or before t = 0",
+                    series.samples.front().t_s));
   }
   (void)t_end_s;  // samples after t_end are allowed (ignored)
   return out;
@@ -214,7 +229,9 @@ std::vector<std::string> VoltagePlayback::validate(double t_end_s) const {
 
 // ------------------------------------------------------------------- SwitchAction, LoadStep ----
 
-std::string_view switchOperationName(SwitchOperation op) { return op == SwitchOperation::Open ? "open" : "close"; }
+std::string_view switchOperationName(SwitchOperation op) {
+  return op == SwitchOperation::Open ? "open" : "close";
+}
 
 std::vector<std::string> SwitchAction::validate(double t_end_s) const {
   Problems out;
@@ -255,7 +272,7 @@ std::vector<std::string> Scenario::validate() const {
   if (!std::isfinite(t_end_s) || t_end_s <= 0.0) add(out, "t_end_s", fmt::format("{} s must be positive", t_end_s));
   if (!std::isfinite(output_interval_s) || output_interval_s <= 0.0) {
     add(out, "output_interval_s", fmt::format("{} s must be positive", output_interval_s));
-  } else if (std::isfinite(t_end_s) && output_interval_s > t_end_s) {
+  } else if (std::isfinite(t_end_s) && t_end_s > 0.0 && output_interval_s > t_end_s) {
     add(out, "output_interval_s", fmt::format("{} s is longer than t_end_s ({} s)", output_interval_s, t_end_s));
   }
   int playbacks = 0;

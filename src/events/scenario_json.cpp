@@ -1,9 +1,10 @@
 // Event files: JSON reader and writer (docs/events.md).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <fstream>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -24,6 +25,16 @@ constexpr std::array<std::string_view, 5> kEventTypes{"fault", "source_sag", "vo
 
 std::string join(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+// The message of an InputError without the "file:line: " prefix and the " [offending]" suffix.
+std::string bareMessage(const core::InputError& e) {
+  std::string m = e.what();
+  const std::string prefix = e.where().str() + ": ";
+  if (m.starts_with(prefix)) m.erase(0, prefix.size());
+  const std::string suffix = " [" + e.offending() + "]";
+  if (!e.offending().empty() && m.ends_with(suffix)) m.erase(m.size() - suffix.size());
+  return m;
 }
 
 class ScenarioReader {
@@ -73,7 +84,9 @@ class ScenarioReader {
     } catch (const json::parse_error& e) {
       const auto upto = static_cast<std::ptrdiff_t>(std::min<std::size_t>(e.byte, s.size()));
       const int line = 1 + static_cast<int>(std::count(s.begin(), s.begin() + upto, '\n'));
-      fail("", fmt::format("JSON syntax error (byte {}): {}", e.byte, e.what()), line);
+      std::string what = e.what();  // "[json.exception.parse_error.101] parse error at line 3, column 17: ..."
+      if (const auto at = what.find("parse error"); at != std::string::npos) what.erase(0, at);
+      fail("", fmt::format("JSON {} (byte {})", what, e.byte), line);
     }
   }
 
@@ -189,7 +202,9 @@ class ScenarioReader {
       s.duration_s = duration(o, path, s.t_on_s, false);
       return s;
     }
-    onlyKeys(o, path, {"profile"});
+    for (const auto& [k, v] : o.items()) {
+      if (k != "profile") fail(join(path, k), "a sag with a \"profile\" takes no other key");
+    }
     const json& p = o["profile"];
     const std::string pkey = join(path, "profile");
     if (!p.is_array() || p.empty()) fail(pkey, "must be a non-empty array of [t_s, magnitude_pu] points");
@@ -203,7 +218,8 @@ class ScenarioReader {
       if (pt.size() == 2) {
         point.magnitude_pu = phaseValues(pt[1], key + "[1]");
       } else {
-        for (std::size_t k = 0; k < 3; ++k) point.magnitude_pu[k] = asNumber(pt[k + 1], fmt::format("{}[{}]", key, k + 1));
+        for (std::size_t k = 0; k < 3; ++k)
+          point.magnitude_pu[k] = asNumber(pt[k + 1], fmt::format("{}[{}]", key, k + 1));
       }
       s.profile.push_back(point);
     }
@@ -221,7 +237,12 @@ class ScenarioReader {
     if (!std::filesystem::is_regular_file(v.csv_path, ec)) {
       fail(join(path, "csv"), fmt::format("playback CSV file {} not found", v.csv_path.string()));
     }
-    v.series = readPlaybackCsv(v.csv_path);  // its errors name the CSV file, row and column
+    try {
+      v.series = readPlaybackCsv(v.csv_path);
+    } catch (const core::InputError& e) {  // keeps the CSV file, row and column; adds who read it
+      throw core::InputError(e.where(), e.offending(),
+                             fmt::format("{} (playback CSV of {}, {})", bareMessage(e), file_, join(path, "csv")));
+    }
     return v;
   }
 
@@ -262,12 +283,9 @@ ojson phaseJson(const PhaseValues& m) {
 
 struct DetailWriter {
   ojson operator()(const Fault& f) const {
-    return {{"bus", f.bus},
-            {"kind", std::string(faultKindName(f.kind))},
-            {"phases", f.phases},
-            {"impedance_ohm", ojson::array({f.impedance_ohm.real(), f.impedance_ohm.imag()})},
-            {"t_on_s", f.t_on_s},
-            {"t_off_s", f.t_off_s}};
+    return {{"bus", f.bus},       {"kind", std::string(faultKindName(f.kind))},
+            {"phases", f.phases}, {"impedance_ohm", ojson::array({f.impedance_ohm.real(), f.impedance_ohm.imag()})},
+            {"t_on_s", f.t_on_s}, {"t_off_s", f.t_off_s}};
   }
   ojson operator()(const SourceSag& s) const {
     if (!s.isProfile()) {
@@ -290,7 +308,9 @@ struct DetailWriter {
 
 }  // namespace
 
-Scenario readScenario(const std::filesystem::path& path) { return ScenarioReader(path).read(); }
+Scenario readScenario(const std::filesystem::path& path) {
+  return ScenarioReader(path).read();
+}
 
 std::string writeScenario(const Scenario& scenario) {
   ojson root;

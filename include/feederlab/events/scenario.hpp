@@ -26,7 +26,7 @@ namespace feederlab::events {
 inline constexpr std::string_view kHeadBus = "@head";  // the feeder head bus, cli.md "Words used below"
 inline constexpr std::string_view kAllLoads = "all";   // LoadStep on every load
 inline constexpr double kDefaultOutputIntervalS = 0.01;
-inline constexpr double kMaxSagMagnitudePu = 1.5;      // SourceSag magnitudes lie in [0, 1.5]
+inline constexpr double kMaxSagMagnitudePu = 1.5;       // SourceSag magnitudes lie in [0, 1.5]
 inline constexpr double kMaxPlaybackMagnitudePu = 2.0;  // playback magnitudes lie in [0, 2]
 
 using PhaseValues = std::array<double, 3>;  // phases a, b, c
@@ -104,9 +104,9 @@ struct PlaybackSeries {
 
 struct VoltagePlayback {
   std::string bus{kHeadBus};
-  std::string csv;                  // the CSV path as written in the event file
+  std::string csv;                 // the CSV path as written in the event file
   std::filesystem::path csv_path;  // resolved against the event file's folder (readScenario)
-  PlaybackSeries series;            // read by readScenario / readPlaybackCsv
+  PlaybackSeries series;           // read by readScenario / readPlaybackCsv
 
   std::vector<std::string> validate(double t_end_s) const;
   // Equal when the bus, the path as written and the series are; csv_path is where it was found.

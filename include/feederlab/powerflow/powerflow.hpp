@@ -38,9 +38,10 @@ struct Options {
   double tolerance = 1e-9;              // max |dV| per node, in pu of the node's base voltage
                                         // (below 1e-10 the iteration stops once it stagnates:
                                         // that is the rounding floor; see max_mismatch_pu)
-  int max_iterations = 500;
-  int max_control_iterations = 0;  // 0: Settings::max_control_iterations
-  int acceleration_depth = 5;      // Anderson acceleration history (0: plain fixed point)
+  int max_iterations = 500;             // per solution (Settings::max_iterations is OpenDSS's, for
+                                        // its 1e-4 tolerance, and is not used)
+  int max_control_iterations = 0;       // 0: Settings::max_control_iterations
+  int acceleration_depth = 5;           // Anderson acceleration history (0: plain fixed point)
   std::function<void(int iteration, double mismatch_pu)> on_iteration;  // diagnostics
 };
 

@@ -61,7 +61,8 @@ TEST_CASE("playback csv: write then read is exact") {
   PlaybackSeries s;
   for (int i = 0; i < 50; ++i) {
     const double t = i / 7.0;
-    s.samples.push_back({.t_s = t, .magnitude_pu = {1.0 / 3.0, 0.1 * i / 49.0, 1.0}, .angle_deg = {t, -120.0 - t, 1e-7}});
+    s.samples.push_back(
+        {.t_s = t, .magnitude_pu = {1.0 / 3.0, 0.1 * i / 49.0, 1.0}, .angle_deg = {t, -120.0 - t, 1e-7}});
   }
   const fs::path file = writeCsv("round_trip", writePlaybackCsv(s));
   CHECK(readPlaybackCsv(file) == s);

@@ -170,10 +170,11 @@ TEST_CASE("events: discontinuity times are sorted, distinct and within [0, t_end
   playback.csv = "x.csv";
   playback.series = series;
   SourceSag sag{.magnitude_pu = {0.5, 0.5, 0.5}, .t_on_s = 1.0, .duration_s = 0.1, .profile = {}};
-  const Scenario s = scenarioWith({Event{.detail = slgFault(), .note = ""}, Event{.detail = sag, .note = ""},
-                                   Event{.detail = SwitchAction{.element = "line.x", .operation = SwitchOperation::Open, .t_s = 5.0}, .note = ""},
-                                   Event{.detail = LoadStep{.load = "all", .scale = 2.0, .t_s = 5.0}, .note = ""},
-                                   Event{.detail = playback, .note = ""}});
+  const Scenario s = scenarioWith(
+      {Event{.detail = slgFault(), .note = ""}, Event{.detail = sag, .note = ""},
+       Event{.detail = SwitchAction{.element = "line.x", .operation = SwitchOperation::Open, .t_s = 5.0}, .note = ""},
+       Event{.detail = LoadStep{.load = "all", .scale = 2.0, .t_s = 5.0}, .note = ""},
+       Event{.detail = playback, .note = ""}});
   CHECK(s.validate().empty());
   const std::vector<double> expected{1.0, 1.1, 2.0, 2.001, 5.0};
   const auto t = discontinuityTimes(s);

@@ -18,9 +18,13 @@ using feederlab::core::InputError;
 
 namespace {
 
-fs::path eventsDir() { return feederlab::test::sourceDir() / "data" / "events"; }
+fs::path eventsDir() {
+  return feederlab::test::sourceDir() / "data" / "events";
+}
 
-void writeText(const fs::path& file, const std::string& text) { std::ofstream(file, std::ios::binary) << text; }
+void writeText(const fs::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary) << text;
+}
 
 struct Failure {
   bool input_error = false;  // threw core::InputError
@@ -67,18 +71,21 @@ Scenario everyKind() {
   s.description = "one of each \"event\", with unicode \xc2\xb5s";
   s.t_end_s = 12.5;
   s.output_interval_s = 0.002;
-  Fault f{.bus = "bus_7", .kind = FaultKind::Dlg, .phases = "bc", .impedance_ohm = {0.1, 1.0 / 3.0},
-          .t_on_s = 0.1, .t_off_s = 0.1 + 5.0 / 60.0};
+  Fault f{.bus = "bus_7",
+          .kind = FaultKind::Dlg,
+          .phases = "bc",
+          .impedance_ohm = {0.1, 1.0 / 3.0},
+          .t_on_s = 0.1,
+          .t_off_s = 0.1 + 5.0 / 60.0};
   SourceSag step{.magnitude_pu = {0.3, 0.4, 0.5}, .t_on_s = 2.0, .duration_s = 9.0 / 60.0, .profile = {}};
   SourceSag profile;
-  profile.profile = {{.t_s = 3.0, .magnitude_pu = {1, 1, 1}}, {.t_s = 3.01, .magnitude_pu = {0.2, 0.3, 0.4}},
+  profile.profile = {{.t_s = 3.0, .magnitude_pu = {1, 1, 1}},
+                     {.t_s = 3.01, .magnitude_pu = {0.2, 0.3, 0.4}},
                      {.t_s = 4.0, .magnitude_pu = {0.7, 0.7, 0.7}}};
-  s.events = {Event{.detail = f, .note = "dlg"},
-              Event{.detail = step, .note = ""},
-              Event{.detail = profile, .note = ""},
-              Event{.detail = SwitchAction{.element = "line.sw2", .operation = SwitchOperation::Close, .t_s = 6.0},
-                    .note = ""},
-              Event{.detail = LoadStep{.load = "all", .scale = 0.8, .t_s = 7.0}, .note = "shed"}};
+  s.events = {
+      Event{.detail = f, .note = "dlg"}, Event{.detail = step, .note = ""}, Event{.detail = profile, .note = ""},
+      Event{.detail = SwitchAction{.element = "line.sw2", .operation = SwitchOperation::Close, .t_s = 6.0}, .note = ""},
+      Event{.detail = LoadStep{.load = "all", .scale = 0.8, .t_s = 7.0}, .note = "shed"}};
   return s;
 }
 
@@ -192,8 +199,8 @@ TEST_CASE("events json: broken files fail with InputError naming the file and th
     std::string no_phases = kSlg;
     no_phases.erase(no_phases.find("\"phases\": \"a\", "), 15);
     CHECK(failureOfText("no_phases", withEvent(no_phases)).offending == "events[0].fault.phases");
-    CHECK(failureOfText("no_duration", withEvent(R"({"source_sag": {"magnitude_pu": 0.5, "t_on_s": 1}})"))
-              .offending == "events[0].source_sag.duration_s");
+    CHECK(failureOfText("no_duration", withEvent(R"({"source_sag": {"magnitude_pu": 0.5, "t_on_s": 1}})")).offending ==
+          "events[0].source_sag.duration_s");
   }
   SUBCASE("wrong types") {
     std::string z = kSlg;
@@ -237,10 +244,10 @@ TEST_CASE("events json: broken files fail with InputError naming the file and th
               .offending == "events[0].source_sag.magnitude_pu");
     CHECK(failureOfText("mixed_sag", withEvent(R"({"source_sag": {"profile": [[1, 0.5], [2, 1]], "t_on_s": 1}})"))
               .offending == "events[0].source_sag.t_on_s");
-    CHECK(failureOfText("bad_point", withEvent(R"({"source_sag": {"profile": [[1, 0.5], [2, 1, 1]]}})"))
-              .offending == "events[0].source_sag.profile[1]");
-    CHECK(failureOfText("bad_format", R"({"format": "other/2", "name": "x", "t_end_s": 30, "events": []})")
-              .offending == "format");
+    CHECK(failureOfText("bad_point", withEvent(R"({"source_sag": {"profile": [[1, 0.5], [2, 1, 1]]}})")).offending ==
+          "events[0].source_sag.profile[1]");
+    CHECK(failureOfText("bad_format", R"({"format": "other/2", "name": "x", "t_end_s": 30, "events": []})").offending ==
+          "format");
   }
 }
 
@@ -259,8 +266,8 @@ TEST_CASE("events json: playback CSV problems name the CSV file, row and column"
     CHECK(f.offending == "1x");
   }
   SUBCASE("non-increasing time") {
-    const Failure f = failureOfText("pb_time", event,
-                                    header + "0,1,1,1,0,-120,120\n1,1,1,1,0,-120,120\n1,1,1,1,0,-120,120\n");
+    const Failure f =
+        failureOfText("pb_time", event, header + "0,1,1,1,0,-120,120\n1,1,1,1,0,-120,120\n1,1,1,1,0,-120,120\n");
     CHECK(f.what.find("rec.csv:4") != std::string::npos);
     CHECK(f.what.find("column 1 (t)") != std::string::npos);
   }

@@ -70,13 +70,8 @@ void addLoad(model::Feeder& f, const std::string& name, const std::string& bus, 
   f.loads.push_back(l);
 }
 
-}  // namespace
-
-model::Feeder ieee13Hand() {
+void addSourceAndTransformers(model::Feeder& f) {
   using model::Connection;
-  using model::LoadModel;
-  model::Feeder f;
-  f.name = "ieee13nodeckt";
   model::Source s;
   s.name = "source";
   s.bus1 = term(f, "sourcebus", {1, 2, 3});
@@ -123,7 +118,11 @@ model::Feeder ieee13Hand() {
   xfm1.windings = {winding(term(f, "633", {1, 2, 3, 0}), Connection::Wye, 4.16, 500, 0.55),
                    winding(term(f, "634", {1, 2, 3, 0}), Connection::Wye, 0.48, 500, 0.55)};
   f.transformers.push_back(xfm1);
+}
 
+void addLoadsAndCapacitors(model::Feeder& f) {
+  using model::Connection;
+  using model::LoadModel;
   addLoad(f, "671", "671", {1, 2, 3}, 3, Connection::Delta, LoadModel::ConstPQ, 4.16, 1155, 660);
   addLoad(f, "634a", "634", {1}, 1, Connection::Wye, LoadModel::ConstPQ, 0.277, 160, 110);
   addLoad(f, "634b", "634", {2}, 1, Connection::Wye, LoadModel::ConstPQ, 0.277, 120, 90);
@@ -153,7 +152,9 @@ model::Feeder ieee13Hand() {
   cap2.kv = 2.4;
   cap2.kvar = {100};
   f.capacitors.push_back(cap2);
+}
 
+void addLines(model::Feeder& f) {
   addLine(f, "650632", "rg60", "632", {1, 2, 3}, "601", 2000);
   addLine(f, "632670", "632", "670", {1, 2, 3}, "601", 667);
   addLine(f, "670671", "670", "671", {1, 2, 3}, "601", 1333);
@@ -174,7 +175,16 @@ model::Feeder ieee13Hand() {
   sw.impedance.z_per_length = lowerTri(3, {1e-4, 0, 1e-4, 0, 0, 1e-4}, {});
   sw.impedance.y_per_length = core::CMatrix(3);
   f.lines.push_back(sw);
+}
 
+}  // namespace
+
+model::Feeder ieee13Hand() {
+  model::Feeder f;
+  f.name = "ieee13nodeckt";
+  addSourceAndTransformers(f);
+  addLoadsAndCapacitors(f);
+  addLines(f);
   f.settings.voltage_bases_kv = {115, 4.16, 0.48};
   f.settings.controls_off = true;
   for (auto& b : f.buses) b.kv_base_ll = b.name == "sourcebus" ? 115.0 : b.name == "634" ? 0.48 : 4.16;

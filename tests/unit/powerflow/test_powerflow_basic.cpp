@@ -211,3 +211,38 @@ TEST_CASE("a series reactor and a shunt reactor act as their impedances") {
   CHECK(r.shunt_power.imag() == doctest::Approx(q).epsilon(1e-9));
   CHECK(std::abs(r.shunt_power.real()) < 1e-6 * q);
 }
+
+TEST_CASE("a voltage CapControl closes an open bank when the PT voltage is below its on setting") {
+  auto f = tinyFeeder(model::LoadModel::ConstPQ);
+  f.loads[0].kw = 6000;  // heavy: the load bus sags well below 118 V on a 60:1 PT
+  f.loads[0].kvar = 3000;
+  model::Capacitor cap;
+  cap.name = "c1";
+  cap.bus1 = test::term(f, "b", {1, 2, 3, 0});
+  cap.kv = 12.47;
+  cap.kvar = {1200};
+  cap.states = {0};
+  f.capacitors.push_back(cap);
+  model::CapControl cc;
+  cc.name = "cc1";
+  cc.capacitor = "c1";
+  cc.element = "line.l1";
+  cc.terminal = 2;
+  cc.type = model::CapControlType::Voltage;
+  cc.on_setting = 118;
+  cc.off_setting = 126;
+  cc.pt_ratio = 60;
+  f.capcontrols.push_back(cc);
+  powerflow::Options off;
+  off.controls = powerflow::ControlMode::Off;
+  const auto before = powerflow::solvePowerFlow(f, off);
+  const auto b = f.findBus("b").value();
+  REQUIRE(std::abs(*before.voltage(b, 1)) / 60.0 < 118.0);
+  CHECK(before.capacitor_states.at("c1") == std::vector<int>{0});
+  powerflow::Options on;
+  on.controls = powerflow::ControlMode::Static;
+  const auto after = powerflow::solvePowerFlow(f, on);
+  CHECK(after.capacitor_states.at("c1") == std::vector<int>{1});
+  CHECK(after.control_iterations == 2);
+  CHECK(std::abs(*after.voltage(b, 1)) > std::abs(*before.voltage(b, 1)));
+}
