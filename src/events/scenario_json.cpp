@@ -87,6 +87,8 @@ class ScenarioReader {
       std::string what = e.what();  // "[json.exception.parse_error.101] parse error at line 3, column 17: ..."
       if (const auto at = what.find("parse error"); at != std::string::npos) what.erase(0, at);
       fail("", fmt::format("JSON {} (byte {})", what, e.byte), line);
+    } catch (const json::exception& e) {  // e.g. out_of_range.406: a number too large for a double
+      fail("", fmt::format("JSON error: {}", e.what()));
     }
   }
 

@@ -223,6 +223,13 @@ void sequenceToMatrices(int phases, double r1, double x1, double r0, double x0, 
   const auto n = static_cast<std::size_t>(std::max(phases, 1));
   z = CMatrix(n);
   yc = CMatrix(n);
+  // OpenDSS (Line.pas / LineCode.pas CalcMatricesFromZ1Z0): a one-phase line takes Z0 = Z1 and
+  // C0 = C1, so its impedance is Z1 (ckt5 puts 3-phase sequence codes on 157 one-phase lines).
+  if (n == 1) {
+    r0 = r1;
+    x0 = x1;
+    c0 = c1;
+  }
   const Complex z1(r1, x1), z0(r0, x0);
   const Complex zs = (2.0 * z1 + z0) / 3.0, zm = (z0 - z1) / 3.0;
   const double w = kTwoPi * freq;

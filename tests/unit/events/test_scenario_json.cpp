@@ -171,6 +171,11 @@ TEST_CASE("events json: broken files fail with InputError naming the file and th
     CHECK(f.line == 3);
     CHECK(f.what.find("line 3") != std::string::npos);
   }
+  SUBCASE("number too large for a double, null event body") {
+    CHECK(failureOfText("overflow", R"({"name": "x", "t_end_s": 1e999, "events": []})").what.find("overflow") !=
+          std::string::npos);
+    CHECK(failureOfText("null_body", withEvent(R"({"fault": null})")).offending == "events[0].fault");
+  }
   SUBCASE("empty file and wrong root") {
     CHECK(failureOfText("empty", "").input_error);
     CHECK(failureOfText("array", "[1, 2]").what.find("one JSON object") != std::string::npos);
