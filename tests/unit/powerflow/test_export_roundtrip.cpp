@@ -87,3 +87,21 @@ TEST_CASE("export round trip: same power flow, project feeders") {
   samePowerFlow(test::sourceDir() / "feeders/demo/demo.dss");
   samePowerFlow(test::sourceDir() / "feeders/synth-small");
 }
+TEST_CASE("zz debug export ieee13 cim") {
+  model::Feeder a = io::importFeeder(test::sharedFeeder("ieee13/cim/IEEE13.xml"));
+  const fs::path out = test::scratchDir("export_dbg") / "a.dss";
+  io::exportDssFile(a, out);
+  model::Feeder b = io::importDss(out);
+  powerflow::Options o;
+  o.controls = powerflow::ControlMode::Off;
+  o.tolerance = 1e-13;
+  std::string w;
+  { auto ra = powerflow::solvePowerFlow(a, o), rb = powerflow::solvePowerFlow(b, o);
+    MESSAGE("as is: a-b ", worstDifference(a, ra, b, rb, w), " ", w); }
+  int n = 0;
+  for (auto* f : {&a, &b})
+    for (auto& l : f->lines)
+      if (l.is_switch) { l.length = 1.0; ++n; }
+  auto ra = powerflow::solvePowerFlow(a, o), rb = powerflow::solvePowerFlow(b, o);
+  MESSAGE("switches x1000 (", n, "): a-b ", worstDifference(a, ra, b, rb, w), " ", w);
+}
