@@ -71,13 +71,20 @@ void registerPowerflow(CLI::App& app) {
   auto args = std::make_shared<FeederArgs>();
   auto out_dir = std::make_shared<std::string>(".");
   auto controls = std::make_shared<std::string>();
+  auto limits = std::make_shared<powerflow::Options>();
   args->addTo(*cmd);
   cmd->add_option("-o,--output", *out_dir, "Output folder for voltages.csv and summary.json");
   cmd->add_option("--controls", *controls, "Regulator and capacitor controls (default: as the input sets)")
       ->check(CLI::IsMember({"static", "off"}));
-  cmd->callback([args, out_dir, controls]() {
+  cmd->add_option("--tolerance", limits->tolerance, "Convergence: max |dV| per node in pu")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--max-iterations", limits->max_iterations, "Iteration limit per solution")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->callback([args, out_dir, controls, limits]() {
     const auto feeder = io::importFeeder(args->path, args->format);
-    powerflow::Options options;
+    powerflow::Options options = *limits;
     if (*controls == "static") options.controls = powerflow::ControlMode::Static;
     if (*controls == "off") options.controls = powerflow::ControlMode::Off;
     const auto result = powerflow::solvePowerFlow(feeder, options);

@@ -169,8 +169,8 @@ void CompositeLoad::jacobian(const dae::Context& ctx, std::span<const double> x,
   std::array<double, kMaxV> vc{};
   for (const Part& p : parts_) {
     mapVoltages(p, v, vc);
-    MappedSink mapped(sink, p.links, static_cast<int>(p.offset), p.scale,
-                      std::span<double>(iv.data(), 4 * np * np), nv);
+    MappedSink mapped(sink, p.links, static_cast<int>(p.offset), p.scale, std::span<double>(iv.data(), 4 * np * np),
+                      nv);
     p.device->jacobian(ctx, x.subspan(p.offset, p.states), xdot.subspan(p.offset, p.states),
                        std::span<const double>(vc.data(), 2 * p.links.size()), cj, mapped);
   }
@@ -196,9 +196,9 @@ bool CompositeLoad::onRoot(const dae::Context& ctx, std::span<double> x, std::sp
   for (Part& p : parts_) {
     if (p.roots == 0) continue;
     mapVoltages(p, v, vc);
-    changed |= p.device->onRoot(ctx, x.subspan(p.offset, p.states),
-                                std::span<const double>(vc.data(), 2 * p.links.size()),
-                                fired.subspan(p.root_offset, p.roots));
+    changed |=
+        p.device->onRoot(ctx, x.subspan(p.offset, p.states), std::span<const double>(vc.data(), 2 * p.links.size()),
+                         fired.subspan(p.root_offset, p.roots));
   }
   return changed;
 }
@@ -211,7 +211,8 @@ void CompositeLoad::initialize(std::span<const dae::PortOperatingPoint> op, std:
   }
   if (x.size() != state_count_) throw core::ModelError(name_, "composite load: state vector of wrong size");
   for (std::size_t k = 0; k < np; ++k) {
-    if (!(std::abs(op[k].v0) > 0.0)) throw core::ModelError(name_, "composite load: zero voltage at port " + std::to_string(k));
+    if (!(std::abs(op[k].v0) > 0.0))
+      throw core::ModelError(name_, "composite load: zero voltage at port " + std::to_string(k));
   }
   for (Part& p : parts_) initializePart(p, op, x);
   // What the components draw at v0 with x' = 0; the shunt takes the rest on every port.
@@ -306,7 +307,8 @@ std::complex<double> CompositeLoad::rolePower(ComponentRole role, const dae::Con
                        std::span<double>(ic.data(), nv));
     i.fill(0.0);
     addCurrents(p, std::span<const double>(ic.data(), nv), i);
-    for (std::size_t k = 0; k < np; ++k) s += Complex{v[2 * k], v[2 * k + 1]} * std::conj(Complex{i[2 * k], i[2 * k + 1]});
+    for (std::size_t k = 0; k < np; ++k)
+      s += Complex{v[2 * k], v[2 * k + 1]} * std::conj(Complex{i[2 * k], i[2 * k + 1]});
   }
   return s;
 }

@@ -19,8 +19,8 @@ namespace {
 
 using Complex = std::complex<double>;
 
-constexpr double kSecondaryMaxKv = 0.3;     // at or below: a secondary (service) voltage
-constexpr double kService240MinKv = 0.2;    // a 240 V service port lies in [0.2, 0.3] kV
+constexpr double kSecondaryMaxKv = 0.3;   // at or below: a secondary (service) voltage
+constexpr double kService240MinKv = 0.2;  // a 240 V service port lies in [0.2, 0.3] kV
 
 // Plain model data -> device parameters (same symbols; units as in load_composition.hpp).
 StaticLoadParameters toDevice(const model::StaticLoadParameters& s) {
@@ -37,13 +37,25 @@ ElectronicLoadParameters toDevice(const model::ElectronicLoadParameters& e) {
 }
 
 UvTripStage toDevice(const model::UvTripStage& s) {
-  return {.v_trip = s.v_trip, .t_trip = s.t_trip, .f_trip = s.f_trip, .v_reconnect = s.v_reconnect,
+  return {.v_trip = s.v_trip,
+          .t_trip = s.t_trip,
+          .f_trip = s.f_trip,
+          .v_reconnect = s.v_reconnect,
           .t_reconnect = s.t_reconnect};
 }
 
 InductionMotorParameters toDevice(const model::InductionMotorParameters& m) {
-  return {.lf_m = m.lfm, .r_s = m.rs, .l_s = m.ls, .l_p = m.lp, .l_pp = m.lpp, .t_po = m.tpo, .t_ppo = m.tppo,
-          .h = m.h, .e_trq = m.etrq, .uv1 = toDevice(m.uv1), .uv2 = toDevice(m.uv2)};
+  return {.lf_m = m.lfm,
+          .r_s = m.rs,
+          .l_s = m.ls,
+          .l_p = m.lp,
+          .l_pp = m.lpp,
+          .t_po = m.tpo,
+          .t_ppo = m.tppo,
+          .h = m.h,
+          .e_trq = m.etrq,
+          .uv1 = toDevice(m.uv1),
+          .uv2 = toDevice(m.uv2)};
 }
 
 // tan(acos |pf|) with the sign of pf (negative = leading); |pf| = 1 gives 0.
@@ -82,24 +94,36 @@ int phaseNode(const model::Load& load, std::size_t k) {
 
 const char* serviceKindName(ServiceKind kind) {
   switch (kind) {
-    case ServiceKind::ThreePhaseWye: return "three-phase wye";
-    case ServiceKind::ThreePhaseDelta: return "three-phase delta";
-    case ServiceKind::SplitPhaseHalves: return "split-phase service (two 120 V halves)";
-    case ServiceKind::SplitPhase240: return "split-phase service (one 240 V port)";
-    case ServiceKind::TwoPhaseWye: return "two-phase wye";
-    case ServiceKind::SinglePhase: return "single-phase";
+    case ServiceKind::ThreePhaseWye:
+      return "three-phase wye";
+    case ServiceKind::ThreePhaseDelta:
+      return "three-phase delta";
+    case ServiceKind::SplitPhaseHalves:
+      return "split-phase service (two 120 V halves)";
+    case ServiceKind::SplitPhase240:
+      return "split-phase service (one 240 V port)";
+    case ServiceKind::TwoPhaseWye:
+      return "two-phase wye";
+    case ServiceKind::SinglePhase:
+      return "single-phase";
   }
   return "?";
 }
 
 const char* componentRoleName(ComponentRole role) {
   switch (role) {
-    case ComponentRole::Static: return "static";
-    case ComponentRole::Electronic: return "electronic";
-    case ComponentRole::MotorA: return "motor_a";
-    case ComponentRole::MotorB: return "motor_b";
-    case ComponentRole::MotorC: return "motor_c";
-    case ComponentRole::MotorD: return "motor_d";
+    case ComponentRole::Static:
+      return "static";
+    case ComponentRole::Electronic:
+      return "electronic";
+    case ComponentRole::MotorA:
+      return "motor_a";
+    case ComponentRole::MotorB:
+      return "motor_b";
+    case ComponentRole::MotorC:
+      return "motor_c";
+    case ComponentRole::MotorD:
+      return "motor_d";
   }
   return "?";
 }
@@ -181,16 +205,18 @@ void CompositeLoad::buildParts(const CompositeLoadConfig& config) {
               {PortLink::direct(static_cast<int>(k))});
     }
   }
-  const std::array<std::pair<ComponentRole, double>, 3> motors{
-      {{ComponentRole::MotorA, fractions_.fm_a}, {ComponentRole::MotorB, fractions_.fm_b}, {ComponentRole::MotorC, fractions_.fm_c}}};
+  const std::array<std::pair<ComponentRole, double>, 3> motors{{{ComponentRole::MotorA, fractions_.fm_a},
+                                                                {ComponentRole::MotorB, fractions_.fm_b},
+                                                                {ComponentRole::MotorC, fractions_.fm_c}}};
   const std::array<const model::InductionMotorParameters*, 3> mp{&ps.motor_a, &ps.motor_b, &ps.motor_c};
   std::string single_phase;
   for (std::size_t m = 0; m < 3; ++m) {
     if (motors[m].second <= 0.0) continue;
     const std::string base = name_ + "." + componentRoleName(motors[m].first);
     const auto p = toDevice(*mp[m]);
-    if (mp[m]->mtyp != 3) note_ += name_ + ": " + componentRoleName(motors[m].first) + " mtyp=" + std::to_string(mp[m]->mtyp) +
-                                   " is not supported; the three-phase machine model is used. ";
+    if (mp[m]->mtyp != 3)
+      note_ += name_ + ": " + componentRoleName(motors[m].first) + " mtyp=" + std::to_string(mp[m]->mtyp) +
+               " is not supported; the three-phase machine model is used. ";
     if (np == 3) {
       addPart(std::make_unique<InductionMotor>(base, p, 3, config.omega0, componentRoleName(motors[m].first)),
               motors[m].first, {PortLink::direct(0), PortLink::direct(1), PortLink::direct(2)});
@@ -235,8 +261,8 @@ CompositeBuild build(const model::Load& load, CompositeLoadConfig config, std::s
                      std::span<const Complex> s0_kva) {
   const std::size_t np = config.layout.ports.size();
   if (v0_pu.size() != np || s0_kva.size() != np) {
-    throw core::ModelError(load.name, "composite load: " + std::to_string(np) +
-                                          " port voltages and powers expected from the power flow");
+    throw core::ModelError(
+        load.name, "composite load: " + std::to_string(np) + " port voltages and powers expected from the power flow");
   }
   config.s_base_mva = basePerPortMva(load, s0_kva, np);
   CompositeBuild b;

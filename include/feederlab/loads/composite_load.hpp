@@ -93,9 +93,9 @@ struct PortNodes {
 struct PortLayout {
   ServiceKind kind = ServiceKind::ThreePhaseWye;
   std::vector<PortNodes> ports;
-  double v_base_kv = 0.0;           // base of every port (kV across the port)
-  std::vector<PortLink> units;      // where motor D and single-phase A/B/C units connect
-  double unit_v_base_kv = 0.0;      // base of the unit ports (split-phase halves: 2 v_base_kv)
+  double v_base_kv = 0.0;       // base of every port (kV across the port)
+  std::vector<PortLink> units;  // where motor D and single-phase A/B/C units connect
+  double unit_v_base_kv = 0.0;  // base of the unit ports (split-phase halves: 2 v_base_kv)
 };
 
 // Throws core::ModelError naming the load for connections it cannot represent.
@@ -113,12 +113,12 @@ struct CompositeLoadConfig {
 
 // Motor D aggregates, MW weighted by each unit's pre-event power P0_D (cli.md recorder).
 struct CompositeOutputs {
-  double motor_d_p0_mw = 0.0;        // sum P0_D
-  double stall_p0_mw = 0.0;          // sum P0_D * stall share (not weighted)
+  double motor_d_p0_mw = 0.0;            // sum P0_D
+  double stall_p0_mw = 0.0;              // sum P0_D * stall share (not weighted)
   double connected_stalled_p0_mw = 0.0;  // sum P0_D * stalled share weighted by Kuv Kcon Fth
-  double kcon_p0_mw = 0.0;           // sum P0_D * Kcon
-  double fth_p0_mw = 0.0;            // sum P0_D * Fth
-  double kuv_p0_mw = 0.0;            // sum P0_D * Kuv
+  double kcon_p0_mw = 0.0;               // sum P0_D * Kcon
+  double fth_p0_mw = 0.0;                // sum P0_D * Fth
+  double kuv_p0_mw = 0.0;                // sum P0_D * Kuv
 };
 
 enum class ComponentRole { Static, Electronic, MotorA, MotorB, MotorC, MotorD };
@@ -214,8 +214,7 @@ struct CompositeBuild {
 // voltage v_from - v_to), s0_kva per port (kW + j kvar drawn through that port). The composite
 // base per port is the load's nominal |kW + j kvar| / ports (power-flow sum if that is zero).
 CompositeBuild buildCompositeLoad(const model::Load& load, const model::LoadComposition& composition,
-                                  const model::ParameterSet& parameters,
-                                  std::span<const std::complex<double>> v0_pu,
+                                  const model::ParameterSet& parameters, std::span<const std::complex<double>> v0_pu,
                                   std::span<const std::complex<double>> s0_kva, double omega0 = kOmega60Hz);
 
 // Source-side loads (cli.md): 100 % constant impedance, no composition.

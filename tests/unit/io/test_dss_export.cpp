@@ -315,7 +315,7 @@ std::string slug(const std::string& s) {
 void roundTrip(const fs::path& input) {
   CAPTURE(input.string());
   const model::Feeder original = io::importFeeder(input);
-  const fs::path out = test::scratchDir("dss_export_" + slug(input.filename().string())) / "feeder.dss";
+  const fs::path out = test::scratchDir("dss_export_" + slug((input.parent_path().parent_path().filename() / input.parent_path().filename() / input.filename()).string())) / "feeder.dss";
   std::vector<std::string> notes;
   REQUIRE_NOTHROW(notes = io::exportDssFile(original, out));
   model::Feeder again;
