@@ -22,13 +22,14 @@ namespace {
 // Characters that end or delimit a bare OpenDSS token, or start a comment.
 bool needsQuotes(std::string_view text) {
   if (text.empty()) return true;
-  return text.find_first_of(" \t\r\n\f\v,=()[]{}\"'!/") != std::string_view::npos ||
-         text.front() == '~';
+  return text.find_first_of(" \t\r\n\f\v,=()[]{}\"'!/") != std::string_view::npos || text.front() == '~';
 }
 
 }  // namespace
 
-std::string number(double value) { return fmt::format("{}", value); }
+std::string number(double value) {
+  return fmt::format("{}", value);
+}
 
 std::string token(std::string_view text, std::string_view element) {
   if (!needsQuotes(text)) return std::string(text);
@@ -43,8 +44,7 @@ std::string objectRef(std::string_view cls, std::string_view name) {
   return token(full, full);
 }
 
-Command::Command(std::string head, std::string element)
-    : text_(std::move(head)), element_(std::move(element)) {}
+Command::Command(std::string head, std::string element) : text_(std::move(head)), element_(std::move(element)) {}
 
 Command& Command::raw(std::string_view key, std::string_view value) {
   text_ += ' ';
@@ -73,7 +73,9 @@ Command& Command::word(std::string_view key, std::string_view value) {
   return raw(key, token(value, element_));
 }
 
-Command& Command::yesNo(std::string_view key, bool value) { return raw(key, value ? "yes" : "no"); }
+Command& Command::yesNo(std::string_view key, bool value) {
+  return raw(key, value ? "yes" : "no");
+}
 
 Command& Command::array(std::string_view key, const std::vector<double>& values) {
   std::string text = "[";
@@ -223,9 +225,11 @@ std::string header(const model::Feeder& f, const std::vector<std::string>& notes
   std::string out = "! OpenDSS script written by feederlab export from the " +
                     (f.format.empty() ? std::string("in-memory") : f.format) + " feeder '" + f.name + "'\n";
   for (const auto& s : f.source_files) out += "!   read from " + s + "\n";
-  out += "! Every terminal names all of its conductors' nodes; impedances are exact (ohm, nF,\n"
-         "! per unit of each line's length unit). Solve with `Solve` after compiling.\n";
-  if (!notes.empty()) out += "! " + std::to_string(notes.size()) + " note(s) on what is not carried over exactly follow in place.\n";
+  out +=
+      "! Every terminal names all of its conductors' nodes; impedances are exact (ohm, nF,\n"
+      "! per unit of each line's length unit). Solve with `Solve` after compiling.\n";
+  if (!notes.empty())
+    out += "! " + std::to_string(notes.size()) + " note(s) on what is not carried over exactly follow in place.\n";
   return out + "\n";
 }
 

@@ -7,7 +7,9 @@ namespace feederlab::io::dssexport {
 
 namespace {
 
-std::string complexValue(core::Complex z) { return "[" + number(z.real()) + " " + number(z.imag()) + "]"; }
+std::string complexValue(core::Complex z) {
+  return "[" + number(z.real()) + " " + number(z.imag()) + "]";
+}
 
 void sourceBody(Command& c, const model::Source& s, const Context& ctx, const std::string& element) {
   c.raw("bus1", ctx.busSpec(s.bus1, element));
@@ -20,24 +22,35 @@ void sourceBody(Command& c, const model::Source& s, const Context& ctx, const st
 
 std::string phaseWord(int phase) {
   switch (phase) {
-    case -1: return "max";
-    case -2: return "min";
-    case -3: return "avg";
-    default: return std::to_string(phase);
+    case -1:
+      return "max";
+    case -2:
+      return "min";
+    case -3:
+      return "avg";
+    default:
+      return std::to_string(phase);
   }
 }
 
 const char* capControlType(model::CapControlType t) {
   switch (t) {
-    case model::CapControlType::Voltage: return "voltage";
-    case model::CapControlType::Kvar: return "kvar";
-    case model::CapControlType::Pf: return "pf";
-    case model::CapControlType::Time: return "time";
-    default: return "current";
+    case model::CapControlType::Voltage:
+      return "voltage";
+    case model::CapControlType::Kvar:
+      return "kvar";
+    case model::CapControlType::Pf:
+      return "pf";
+    case model::CapControlType::Time:
+      return "time";
+    default:
+      return "current";
   }
 }
 
-const char* connWord(model::Connection c) { return c == model::Connection::Delta ? "delta" : "wye"; }
+const char* connWord(model::Connection c) {
+  return c == model::Connection::Delta ? "delta" : "wye";
+}
 
 }  // namespace
 
@@ -50,7 +63,8 @@ void writeSources(Context& ctx) {
     return;
   }
   if (f.sources[0].name != "source") {
-    ctx.note("the main source '" + f.sources[0].name + "' is written as the circuit's source, which OpenDSS "
+    ctx.note("the main source '" + f.sources[0].name +
+             "' is written as the circuit's source, which OpenDSS "
              "always names 'source'");
   }
   Command main("New " + objectRef("Circuit", circuit), "vsource.source");

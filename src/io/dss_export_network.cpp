@@ -135,19 +135,23 @@ void writeLines(Context& ctx) {
     if (l.open) ctx.line("Open " + objectRef("Line", l.name) + " 1");
   }
   if (geometry > 0) {
-    ctx.note(std::to_string(geometry) + " line(s) built from a line geometry or spacing are written with their "
+    ctx.note(std::to_string(geometry) +
+             " line(s) built from a line geometry or spacing are written with their "
              "computed phase matrices; the geometry name is not kept");
   }
   if (notes.provenance > 0) {
-    ctx.note(std::to_string(notes.provenance) + " line(s) do not name their line code (it has another phase "
+    ctx.note(std::to_string(notes.provenance) +
+             " line(s) do not name their line code (it has another phase "
              "count); their impedances are exact");
   }
   if (notes.conductance > 0) {
-    ctx.note(std::to_string(notes.conductance) + " line(s) have shunt conductance, which OpenDSS lines cannot "
+    ctx.note(std::to_string(notes.conductance) +
+             " line(s) have shunt conductance, which OpenDSS lines cannot "
              "carry: only the capacitance is written");
   }
   if (notes.asymmetric > 0) {
-    ctx.note(std::to_string(notes.asymmetric) + " line(s) have non-symmetric matrices: the lower triangle is "
+    ctx.note(std::to_string(notes.asymmetric) +
+             " line(s) have non-symmetric matrices: the lower triangle is "
              "written");
   }
 }
@@ -183,8 +187,8 @@ void transformerBody(Command& c, const model::Transformer& t) {
   if (loss_decides) c.num("%loadloss", t.pct_loadloss);
   for (std::size_t i = 0; i < n; ++i) {
     const model::Winding& w = t.windings[i];
-    const bool plain = w.r_neutral == -1.0 && w.x_neutral == 0.0 && w.max_tap == 1.1 &&
-                       w.min_tap == 0.9 && w.num_taps == 32;
+    const bool plain =
+        w.r_neutral == -1.0 && w.x_neutral == 0.0 && w.max_tap == 1.1 && w.min_tap == 0.9 && w.num_taps == 32;
     if (plain) continue;
     c.integer("wdg", static_cast<long long>(i + 1));
     c.numIf("rneut", w.r_neutral, -1.0).numIf("xneut", w.x_neutral, 0.0);

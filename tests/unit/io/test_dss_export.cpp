@@ -42,7 +42,8 @@ class Differences {
   void matrix(const std::string& what, const core::CMatrix& a, const core::CMatrix& b) {
     if (a.n != b.n) return add(what + ": order " + std::to_string(a.n) + " vs " + std::to_string(b.n));
     double scale = 0.0;
-    for (std::size_t i = 0; i < a.values.size(); ++i) scale = std::max({scale, std::abs(a.values[i]), std::abs(b.values[i])});
+    for (std::size_t i = 0; i < a.values.size(); ++i)
+      scale = std::max({scale, std::abs(a.values[i]), std::abs(b.values[i])});
     for (std::size_t i = 0; i < a.values.size(); ++i) {
       if (std::abs(a.values[i] - b.values[i]) > kRel * scale) return add(what + " differs at " + std::to_string(i));
     }
@@ -88,7 +89,8 @@ struct Pair {
     std::vector<int> u = x.nodes, v = y.nodes;
     const std::size_t n = std::max(u.size(), v.size());
     for (auto* nodes : {&u, &v}) {
-      for (std::size_t i = nodes->size(); i < n; ++i) nodes->push_back(static_cast<int>(i) < phases ? static_cast<int>(i + 1) : 0);
+      for (std::size_t i = nodes->size(); i < n; ++i)
+        nodes->push_back(static_cast<int>(i) < phases ? static_cast<int>(i + 1) : 0);
     }
     d.same(what + " nodes", u, v);
   }
@@ -181,7 +183,8 @@ void compareTransformers(Pair& p) {
       p.d.same(ww + " kva", u.kva, v.kva);
       p.d.num(ww + " %r", u.r_pct, v.r_pct);
       p.d.same(ww + " tap", u.tap, v.tap);
-      p.d.same(ww + " taps", std::tuple(u.min_tap, u.max_tap, u.num_taps), std::tuple(v.min_tap, v.max_tap, v.num_taps));
+      p.d.same(ww + " taps", std::tuple(u.min_tap, u.max_tap, u.num_taps),
+               std::tuple(v.min_tap, v.max_tap, v.num_taps));
       p.d.same(ww + " neutral", std::pair(u.r_neutral, u.x_neutral), std::pair(v.r_neutral, v.x_neutral));
     }
     const std::size_t n = x.windings.size();
@@ -189,7 +192,8 @@ void compareTransformers(Pair& p) {
     if (n == 3) p.d.num(w + " xht", x.xht_pct, y.xht_pct), p.d.num(w + " xlt", x.xlt_pct, y.xlt_pct);
     if (n > 3) {
       p.d.same(w + " xsc count", x.x_sc_pct.size(), y.x_sc_pct.size());
-      for (std::size_t k = 0; k < std::min(x.x_sc_pct.size(), y.x_sc_pct.size()); ++k) p.d.num(w + " xsc", x.x_sc_pct[k], y.x_sc_pct[k]);
+      for (std::size_t k = 0; k < std::min(x.x_sc_pct.size(), y.x_sc_pct.size()); ++k)
+        p.d.num(w + " xsc", x.x_sc_pct[k], y.x_sc_pct[k]);
     }
     p.d.same(w + " %noloadloss", x.pct_noload_loss, y.pct_noload_loss);
     p.d.same(w + " %imag", x.pct_imag, y.pct_imag);
@@ -206,18 +210,24 @@ void compareControls(Pair& p) {
     const auto &x = p.a.regcontrols[i], &y = p.b.regcontrols[i];
     const std::string w = "regcontrol." + x.name;
     p.base(w, x, y);
-    p.d.same(w + " settings", std::tuple(x.transformer, x.winding, x.vreg, x.band, x.pt_ratio, x.ct_primary, x.r_ldc, x.x_ldc),
+    p.d.same(w + " settings",
+             std::tuple(x.transformer, x.winding, x.vreg, x.band, x.pt_ratio, x.ct_primary, x.r_ldc, x.x_ldc),
              std::tuple(y.transformer, y.winding, y.vreg, y.band, y.pt_ratio, y.ct_primary, y.r_ldc, y.x_ldc));
-    p.d.same(w + " timing", std::tuple(x.delay, x.tap_delay, x.max_tap_change, x.pt_phase, x.reversible, x.vlimit, x.tap_winding, x.in_service),
-             std::tuple(y.delay, y.tap_delay, y.max_tap_change, y.pt_phase, y.reversible, y.vlimit, y.tap_winding, y.in_service));
+    p.d.same(w + " timing",
+             std::tuple(x.delay, x.tap_delay, x.max_tap_change, x.pt_phase, x.reversible, x.vlimit, x.tap_winding,
+                        x.in_service),
+             std::tuple(y.delay, y.tap_delay, y.max_tap_change, y.pt_phase, y.reversible, y.vlimit, y.tap_winding,
+                        y.in_service));
   }
   p.d.same("capcontrol count", p.a.capcontrols.size(), p.b.capcontrols.size());
   for (std::size_t i = 0; i < std::min(p.a.capcontrols.size(), p.b.capcontrols.size()); ++i) {
     const auto &x = p.a.capcontrols[i], &y = p.b.capcontrols[i];
     const std::string w = "capcontrol." + x.name;
     p.base(w, x, y);
-    p.d.same(w + " target", std::tuple(x.capacitor, x.element, x.terminal, x.type), std::tuple(y.capacitor, y.element, y.terminal, y.type));
-    p.d.same(w + " settings", std::tuple(x.on_setting, x.off_setting, x.pt_ratio, x.ct_ratio, x.delay, x.delay_off, x.dead_time),
+    p.d.same(w + " target", std::tuple(x.capacitor, x.element, x.terminal, x.type),
+             std::tuple(y.capacitor, y.element, y.terminal, y.type));
+    p.d.same(w + " settings",
+             std::tuple(x.on_setting, x.off_setting, x.pt_ratio, x.ct_ratio, x.delay, x.delay_off, x.dead_time),
              std::tuple(y.on_setting, y.off_setting, y.pt_ratio, y.ct_ratio, y.delay, y.delay_off, y.dead_time));
     p.d.same(w + " voltage", std::tuple(x.volt_override, x.vmin, x.vmax, x.pt_phase, x.ct_phase),
              std::tuple(y.volt_override, y.vmin, y.vmax, y.pt_phase, y.ct_phase));
@@ -269,8 +279,10 @@ void compareLoads(Pair& p) {
     p.d.same(w + " kw", x.kw, y.kw);
     p.d.same(w + " kvar", x.kvar, y.kvar);
     if (x.kw != 0.0 || x.kvar != 0.0) p.d.num(w + " pf", x.pf, y.pf);
-    p.d.same(w + " allocation", std::tuple(x.kva, x.xfkva, x.allocation_factor), std::tuple(y.kva, y.xfkva, y.allocation_factor));
-    p.d.same(w + " limits", std::tuple(x.vminpu, x.vmaxpu, x.cvr_watts, x.cvr_vars), std::tuple(y.vminpu, y.vmaxpu, y.cvr_watts, y.cvr_vars));
+    p.d.same(w + " allocation", std::tuple(x.kva, x.xfkva, x.allocation_factor),
+             std::tuple(y.kva, y.xfkva, y.allocation_factor));
+    p.d.same(w + " limits", std::tuple(x.vminpu, x.vmaxpu, x.cvr_watts, x.cvr_vars),
+             std::tuple(y.vminpu, y.vmaxpu, y.cvr_watts, y.cvr_vars));
     p.d.same(w + " zipv", std::pair(x.zipv, x.zipv_given), std::pair(y.zipv, y.zipv_given));
     p.d.same(w + " class", x.load_class, y.load_class);
     p.d.same(w + " customers", x.num_customers, y.num_customers);
@@ -286,7 +298,8 @@ void compareSettings(Pair& p) {
   p.d.same("voltage bases", x.voltage_bases_kv, y.voltage_bases_kv);
   p.d.same("controls off", x.controls_off, y.controls_off);
   p.d.same("load mult", x.load_mult, y.load_mult);
-  p.d.same("iterations", std::pair(x.max_iterations, x.max_control_iterations), std::pair(y.max_iterations, y.max_control_iterations));
+  p.d.same("iterations", std::pair(x.max_iterations, x.max_control_iterations),
+           std::pair(y.max_iterations, y.max_control_iterations));
   p.d.same("tolerance", x.tolerance, y.tolerance);
   p.d.same("earth model", x.earth_model, y.earth_model);
 }
@@ -315,7 +328,10 @@ std::string slug(const std::string& s) {
 void roundTrip(const fs::path& input) {
   CAPTURE(input.string());
   const model::Feeder original = io::importFeeder(input);
-  const fs::path out = test::scratchDir("dss_export_" + slug((input.parent_path().parent_path().filename() / input.parent_path().filename() / input.filename()).string())) / "feeder.dss";
+  const fs::path out = test::scratchDir("dss_export_" + slug((input.parent_path().parent_path().filename() /
+                                                              input.parent_path().filename() / input.filename())
+                                                                 .string())) /
+                       "feeder.dss";
   std::vector<std::string> notes;
   REQUIRE_NOTHROW(notes = io::exportDssFile(original, out));
   model::Feeder again;
@@ -335,10 +351,10 @@ void roundTrip(const fs::path& input) {
 }  // namespace
 
 TEST_CASE("dss export: IEEE OpenDSS masters round-trip") {
-  for (const char* m : {"ieee13/opendss/IEEE13Nodeckt.dss", "ieee13/opendss_gridappsd/IEEE13_CDPSM.dss",
-                        "ieee13/opendss_gridappsd/IEEE13_Assets.dss", "ieee34/opendss/ieee34Mod1.dss",
-                        "ieee34/opendss/ieee34Mod2.dss", "ieee37/opendss/ieee37.dss",
-                        "ieee123/opendss/IEEE123Master.dss"}) {
+  for (const char* m :
+       {"ieee13/opendss/IEEE13Nodeckt.dss", "ieee13/opendss_gridappsd/IEEE13_CDPSM.dss",
+        "ieee13/opendss_gridappsd/IEEE13_Assets.dss", "ieee34/opendss/ieee34Mod1.dss", "ieee34/opendss/ieee34Mod2.dss",
+        "ieee37/opendss/ieee37.dss", "ieee123/opendss/IEEE123Master.dss"}) {
     roundTrip(test::sharedFeeder(m));
   }
 }
@@ -349,10 +365,10 @@ TEST_CASE("dss export: IEEE 8500 masters round-trip") {
 }
 
 TEST_CASE("dss export: EPRI OpenDSS masters round-trip") {
-  for (const char* m : {"epri_ckt5/opendss/Master_ckt5.dss", "epri_ckt7/opendss/Master_ckt7.dss",
-                        "epri_ckt24/opendss/master_ckt24.dss", "epri_j1/opendss/Master_noPV.dss",
-                        "epri_k1/opendss/Master_NoPV.dss", "epri_m1/opendss/Master_NoPV.dss",
-                        "epri_j1/reduced_j1red/opendss/Master.dss"}) {
+  for (const char* m :
+       {"epri_ckt5/opendss/Master_ckt5.dss", "epri_ckt7/opendss/Master_ckt7.dss", "epri_ckt24/opendss/master_ckt24.dss",
+        "epri_j1/opendss/Master_noPV.dss", "epri_k1/opendss/Master_NoPV.dss", "epri_m1/opendss/Master_NoPV.dss",
+        "epri_j1/reduced_j1red/opendss/Master.dss"}) {
     roundTrip(test::sharedFeeder(m));
   }
 }
@@ -360,9 +376,8 @@ TEST_CASE("dss export: EPRI OpenDSS masters round-trip") {
 TEST_CASE("dss export: CIM feeders round-trip") {
   for (const char* m : {"ieee13/cim/IEEE13.xml", "ieee13/cim/IEEE13_Assets.xml",
                         "ieee13/cim/cdpsm_cim16_2016/IEEE13Nodeckt_CDPSM_Combined.XML",
-                        "ieee13/cim/cdpsm_cim16_2016/IEEE13NodecktAssets_CDPSM_Combined.XML",
-                        "ieee37/cim/IEEE37.xml", "ieee123/cim/IEEE123.xml",
-                        "epri_j1/reduced_j1red/cim/j1red.xml"}) {
+                        "ieee13/cim/cdpsm_cim16_2016/IEEE13NodecktAssets_CDPSM_Combined.XML", "ieee37/cim/IEEE37.xml",
+                        "ieee123/cim/IEEE123.xml", "epri_j1/reduced_j1red/cim/j1red.xml"}) {
     roundTrip(test::sharedFeeder(m));
   }
 }

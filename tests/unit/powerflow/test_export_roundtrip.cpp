@@ -82,7 +82,10 @@ model::Feeder inBusOrder(const model::Feeder& f, const model::Feeder& order) {
 void samePowerFlow(const fs::path& input) {
   CAPTURE(input.string());
   const model::Feeder imported = io::importFeeder(input);
-  const fs::path out = test::scratchDir("export_pf_" + slug((input.parent_path().parent_path().filename() / input.parent_path().filename() / input.filename()).string())) / "feeder.dss";
+  const fs::path out = test::scratchDir("export_pf_" + slug((input.parent_path().parent_path().filename() /
+                                                             input.parent_path().filename() / input.filename())
+                                                                .string())) /
+                       "feeder.dss";
   io::exportDssFile(imported, out);
   const model::Feeder again = io::importDss(out);
   // CIM and CSV feeders come back with another bus order, and their 1e-7 ohm switches (1e-4 ohm
@@ -99,7 +102,8 @@ void samePowerFlow(const fs::path& input) {
   CHECK(ra.voltages.size() == rb.voltages.size());
   std::string where;
   const double worst = worstDifference(original, ra, again, rb, where);
-  MESSAGE(input.filename().string(), ": worst node voltage difference ", worst, " pu at ", where, "; iterations ", ra.iterations, "/", rb.iterations, ", last dV ", ra.max_mismatch_pu, "/", rb.max_mismatch_pu);
+  MESSAGE(input.filename().string(), ": worst node voltage difference ", worst, " pu at ", where, "; iterations ",
+          ra.iterations, "/", rb.iterations, ", last dV ", ra.max_mismatch_pu, "/", rb.max_mismatch_pu);
   CHECK(worst >= 0.0);
   CHECK(worst < 1e-9);
 }
