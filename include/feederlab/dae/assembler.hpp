@@ -1,0 +1,145 @@
+// The DAE of a feeder: network current balance plus device dynamics, F(t, y, y') = 0.
+//
+// Formulation (architecture.md, "The DAE formulation"; current-injection form of the network
+// equations as in F. Milano, Power System Modelling and Scripting, Springer 2010, ch. 4 and 7,
+// written in rectangular coordinates on the full multi-phase network):
+//   unknowns y = [ (Re u_k, Im u_k) for every network node k | device states, device by device ]
+//   u_k = V_k / Vb_k            node voltage in pu of the node's line-to-neutral base Vb_k
+//   node rows:   F_k = I_src,k(t) - (Y u)_k - sum_devices c_d a_{d,p,k} i_{d,p}   (pu of Ib_k)
+//   device rows: f_d(x_d, x_d', v_d) = 0, v_{d,p} = sum_k a_{d,p,k} u_k
+// with the system base S = kSystemBaseVa (per phase), Ib_k = S / Vb_k, Y in pu
+// (Y_pu,jk = Y_jk Vb_j Vb_k / S), a_{d,p,from} = Vb_from / Vport, a_{d,p,to} = -Vb_to / Vport
+// (Vport: the port's base volts), c_d = S_device / S. The same real coefficient maps node
+// voltages to port voltages and device currents back to node currents, so the coupling is
+// symmetric in structure.
+//
+// Y is the power flow's nodal matrix without the loads' rated admittances (the loads are devices)
+// and with the source Thevenin impedance; the source EMF behind it is a Norton injection
+// I_src = Y_src E whose per-phase magnitude can be scaled (source sags) as a linear function of
+// time between two solver stops. Shunts (faults) are admittance stamps registered before
+// finalize(); they are part of the fixed sparsity pattern and switched by value.
+//
+// Use: Assembler(network, pf) -> addDevice(...)*, addShunt(...)* -> finalize() -> initialize().
+// Devices never see global indices: the assembler hands them spans (device.hpp).
+#pragma once
+
+#include <array>
+#include <complex>
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "feederlab/dae/device.hpp"
+#include "feederlab/powerflow/network.hpp"
+#include "feederlab/powerflow/powerflow.hpp"
+
+namespace feederlab::dae {
+
+inline constexpr double kSystemBaseVa = 1.0e6;  // network per-unit base, per phase
+
+// One device port on the network: nodes are network node indices (-1 = ground).
+struct PortConnection {
+  int from = -1;
+  int to = -1;
+  double v_base_volts = 0.0;  // the device's own base across this port
+};
+
+struct InitReport {
+  double max_residual = 0.0;  // max |F_j(y0, 0, 0)|
+  std::string worst;          // "node 671.1 (re)" or "device load.671 / motor_d.slip"
+};
+
+// A Jacobian in compressed sparse column form (fixed pattern, values refreshed).
+struct CscPattern {
+  int n = 0;
+  std::vector<int> col_ptr;
+  std::vector<int> row_idx;
+};
+
+class Assembler {
+ public:
+  // Keeps references to `network` (which must outlive the assembler; use the power-flow
+  // solver's network so taps and capacitor states match `pf`).
+  Assembler(const powerflow::Network& network, const powerflow::Result& pf);
+  ~Assembler();
+  Assembler(const Assembler&) = delete;
+  Assembler& operator=(const Assembler&) = delete;
+
+  // Before finalize(). `op` is the device's operating point in its own per unit (passed to
+  // initialize()); `s_base_mva` the device base per port. Returns the device index.
+  std::size_t addDevice(std::unique_ptr<Device> device, std::vector<PortConnection> ports, double s_base_mva,
+                        std::vector<PortOperatingPoint> op);
+  // A shunt admittance (siemens) between two network nodes (-1 = ground), inactive (zero) until
+  // setShunt(). Returns the shunt index.
+  std::size_t addShunt(std::string name, int from, int to);
+  // Builds the index map and the sparsity pattern; no devices or shunts may be added after it.
+  void finalize();
+
+  // y0 from the power-flow node voltages, device states from Device::initialize(), y0' = 0.
+  // Then checks ||F(y0, 0, t=0)||_inf <= tolerance; throws core::NumericalError naming the worst
+  // node or device variable when it is not.
+  InitReport initialize(double tolerance = 1e-8);
+
+  std::size_t size() const { return n_; }
+  std::size_t nodeUnknowns() const { return 2 * static_cast<std::size_t>(nodes_); }
+  std::span<const double> y0() const { return y0_; }
+  std::span<const double> yp0() const { return yp0_; }
+  // 1 differential, 0 algebraic (IDASetId), per unknown.
+  const std::vector<double>& differentialMask() const { return id_; }
+  // Absolute tolerance per unknown (nodes: node_abs_tolerance; devices: VariableInfo).
+  std::vector<double> absTolerances(double node_abs_tolerance = 1e-6) const;
+  std::string variableName(std::size_t j) const;
+
+  // F(t, y, y'); allocation-free after finalize(). Not thread-safe (scratch buffers).
+  void residual(double t, std::span<const double> y, std::span<const double> yp, std::span<double> f) const;
+  const CscPattern& jacobianPattern() const { return pattern_; }
+  // dF/dy + cj dF/dy' in the pattern's value order.
+  void jacobian(double t, std::span<const double> y, std::span<const double> yp, double cj,
+                std::span<double> values) const;
+
+  // Discrete modes: concatenated device roots.
+  std::size_t rootCount() const { return root_count_; }
+  void roots(double t, std::span<const double> y, std::span<const double> yp, std::span<double> g) const;
+  // Forwards fired roots (IDA's directions) to the devices; device states may be reset in y.
+  // True when any device changed states or equations.
+  bool onRoots(double t, std::span<double> y, std::span<const int> fired);
+
+  // Events.
+  void setShunt(std::size_t shunt, std::complex<double> admittance_siemens);
+  // Source EMF magnitude per phase (a, b, c) relative to the power-flow EMF:
+  // scale(t) = at_t0 + slope * (t - t0), for t from t0 until the next call.
+  void setSourceEmfScale(std::array<double, 3> at_t0, double t0 = 0.0, std::array<double, 3> slope_per_s = {});
+
+  // Measurements (y in the assembler's layout).
+  const powerflow::Network& network() const { return *network_; }
+  std::complex<double> nodeVoltagePu(std::span<const double> y, int node) const {
+    return {y[2 * static_cast<std::size_t>(node)], y[2 * static_cast<std::size_t>(node) + 1]};
+  }
+  model::BusId headBus() const { return head_bus_; }
+  // |V| per phase a/b/c at @head in pu (0 for a missing phase).
+  std::array<double, 3> headVoltagePu(std::span<const double> y) const;
+  // Complex power (VA) per phase into the feeder at @head, through the branches from the parent
+  // bus (or delivered by the source when @head is the source bus).
+  std::array<std::complex<double>, 3> headPowerVa(std::span<const double> y) const;
+
+  std::size_t deviceCount() const;
+  const Device& device(std::size_t d) const;
+  Device& device(std::size_t d);
+  std::size_t deviceOffset(std::size_t d) const;  // first global unknown of device d's states
+
+  struct Impl;  // implementation detail (src/dae/assembler.cpp)
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  const powerflow::Network* network_;
+  int nodes_ = 0;
+  std::size_t n_ = 0;
+  std::size_t root_count_ = 0;
+  std::vector<double> y0_, yp0_, id_;
+  CscPattern pattern_;
+  model::BusId head_bus_ = model::kNoBus;
+};
+
+}  // namespace feederlab::dae
