@@ -99,7 +99,7 @@ TEST_CASE("CIM imports solve to the same voltages as their OpenDSS scripts") {
   }
 }
 
-TEST_CASE("2016 CIM16 files solve; differences to IEEE13Nodeckt.dss are reported") {
+TEST_CASE("2016 CIM16 files solve - differences to IEEE13Nodeckt.dss are reported") {
   for (const auto& c : tolerances().at("report_only")) {
     const std::string name = c.at("name");
     CAPTURE(name);

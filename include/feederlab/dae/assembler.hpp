@@ -47,8 +47,9 @@ struct PortConnection {
 };
 
 struct InitReport {
-  double max_residual = 0.0;  // max |F_j(y0, 0, 0)|
-  std::string worst;          // "node 671.1 (re)" or "device load.671 / motor_d.slip"
+  double max_residual = 0.0;         // max |F_j(y0, 0, 0)|
+  double max_scaled_residual = 0.0;  // node rows divided by max(1, sum_j |Y_kj|); the checked one
+  std::string worst;                 // at the worst scaled entry: "node 671.1 (re)" or "device ... / slip"
 };
 
 // A Jacobian in compressed sparse column form (fixed pattern, values refreshed).
@@ -78,7 +79,7 @@ class Assembler {
   void finalize();
 
   // y0 from the power-flow node voltages, device states from Device::initialize(), y0' = 0.
-  // Then checks ||F(y0, 0, t=0)||_inf <= tolerance; throws core::NumericalError naming the worst
+  // Then checks the scaled ||F(y0, 0, t=0)||_inf <= tolerance (InitReport); throws core::NumericalError naming the worst
   // node or device variable when it is not.
   InitReport initialize(double tolerance = 1e-8);
 

@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 using feederlab::test::cliExecutable;
 using feederlab::test::runCommand;
 
-TEST_CASE("corpus of malformed scripts: exit 0 or 2, never a crash, errors name file:line") {
+TEST_CASE("corpus of malformed scripts: exit 0 or 2 - never a crash - errors name file:line") {
   const auto corpus = feederlab::test::sourceDir() / "tests/corpus/dss";
   int scripts = 0;
   int rejected = 0;

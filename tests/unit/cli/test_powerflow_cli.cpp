@@ -9,7 +9,7 @@ namespace fs = std::filesystem;
 using feederlab::test::cliExecutable;
 using feederlab::test::runCommand;
 
-TEST_CASE("non-convergence: exit 3, worst nodes named, nothing written") {
+TEST_CASE("non-convergence: exit 3 - worst nodes named - nothing written") {
   const auto dir = feederlab::test::scratchDir("pf-diverge");
   std::string out;
   const auto demo = feederlab::test::sourceDir() / "feeders/demo/demo.dss";

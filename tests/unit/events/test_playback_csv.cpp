@@ -42,7 +42,7 @@ const std::string kHeader = "t,va_pu,vb_pu,vc_pu,angle_a_deg,angle_b_deg,angle_c
 
 }  // namespace
 
-TEST_CASE("playback csv: columns in any order, comments, CRLF, extra columns") {
+TEST_CASE("playback csv: columns in any order - comments - CRLF - extra columns") {
   const fs::path file = writeCsv("order",
                                  "# recorded somewhere\r\n"
                                  "angle_c_deg, t ,va_pu,vb_pu,vc_pu,angle_a_deg,angle_b_deg,freq_hz\r\n"
@@ -68,7 +68,7 @@ TEST_CASE("playback csv: write then read is exact") {
   CHECK(readPlaybackCsv(file) == s);
 }
 
-TEST_CASE("playback csv: every kind of bad file is an InputError with file, row and column") {
+TEST_CASE("playback csv: every kind of bad file is an InputError with file - row and column") {
   const std::string ok_row = "0,1,1,1,0,-120,120\n";
   CHECK(errorOf("missing_column", "t,va_pu,vb_pu,vc_pu,angle_a_deg,angle_b_deg\n" + ok_row, 1).find("angle_c_deg") !=
         std::string::npos);

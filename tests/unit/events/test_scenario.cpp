@@ -39,7 +39,7 @@ Scenario scenarioWith(std::vector<Event> events, double t_end_s = 10.0) {
 
 }  // namespace
 
-TEST_CASE("events: a valid fault has no problem; phases must fit the kind") {
+TEST_CASE("events: a valid fault has no problem - phases must fit the kind") {
   CHECK(slgFault().validate(10.0).empty());
   Fault f = slgFault();
   f.phases = "ab";
@@ -107,7 +107,7 @@ TEST_CASE("events: source sag step and profile") {
   CHECK(mentions(p.validate(30.0), "profile[2]: time 1.1 s does not increase"));
 }
 
-TEST_CASE("events: playback interpolation, angles unwrapped across 180 degrees") {
+TEST_CASE("events: playback interpolation - angles unwrapped across 180 degrees") {
   PlaybackSeries s;
   s.samples = {{.t_s = 0.0, .magnitude_pu = {1.0, 1.0, 1.0}, .angle_deg = {170.0, 50.0, -70.0}},
                {.t_s = 1.0, .magnitude_pu = {0.5, 0.7, 0.9}, .angle_deg = {-170.0, 30.0, -90.0}}};
@@ -160,7 +160,7 @@ TEST_CASE("events: scenario validate() prefixes each problem with the JSON path"
   CHECK(s.validate().size() == 2);
 }
 
-TEST_CASE("events: discontinuity times are sorted, distinct and within [0, t_end]") {
+TEST_CASE("events: discontinuity times are sorted - distinct and within (0 - t_end)") {
   PlaybackSeries series;
   series.samples = {{.t_s = 0.0, .magnitude_pu = {1, 1, 1}, .angle_deg = {0, -120, 120}},
                     {.t_s = 2.0, .magnitude_pu = {1, 1, 1}, .angle_deg = {0, -120, 120}},

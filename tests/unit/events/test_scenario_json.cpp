@@ -256,7 +256,7 @@ TEST_CASE("events json: broken files fail with InputError naming the file and th
   }
 }
 
-TEST_CASE("events json: playback CSV problems name the CSV file, row and column") {
+TEST_CASE("events json: playback CSV problems name the CSV file - row and column") {
   const std::string event = withEvent(R"({"voltage_playback": {"csv": "rec.csv"}})", 5.0);
   const std::string header = "t,va_pu,vb_pu,vc_pu,angle_a_deg,angle_b_deg,angle_c_deg\n";
   SUBCASE("missing CSV file: names the event file and key") {

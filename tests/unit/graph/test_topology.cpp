@@ -13,7 +13,7 @@ model::BusId bus(const model::Feeder& f, const char* name) { return *f.findBus(n
 std::string busName(const model::Feeder& f, model::BusId b) { return f.buses[static_cast<std::size_t>(b)].name; }
 }  // namespace
 
-TEST_CASE("radial tree, paths and downstream sets") {
+TEST_CASE("radial tree - paths and downstream sets") {
   const auto f = test::tinyRadialFeeder();
   const auto t = graph::buildTopology(f);
   CHECK(t.root == bus(f, "src"));
@@ -30,7 +30,7 @@ TEST_CASE("radial tree, paths and downstream sets") {
   CHECK(graph::sourceSideLoads(f, t).empty());
 }
 
-TEST_CASE("open switch de-energizes the buses beyond it; closing a tie makes a loop") {
+TEST_CASE("open switch de-energizes the buses beyond it - closing a tie makes a loop") {
   auto f = test::tinyRadialFeeder();
   f.lines[2].open = true;  // sw
   auto t = graph::buildTopology(f);
@@ -42,7 +42,7 @@ TEST_CASE("open switch de-energizes the buses beyond it; closing a tie makes a l
   CHECK(t.loop_branches.size() == 1);
 }
 
-TEST_CASE("phase-split parallel units are not loops; parallel same-phase branches are") {
+TEST_CASE("phase-split parallel units are not loops - parallel same-phase branches are") {
   auto f = test::tinyRadialFeeder();
   test::addLine(f, "pa", "b", "e", {1});
   test::addLine(f, "pb", "b", "e", {2});

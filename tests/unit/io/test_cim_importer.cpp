@@ -45,7 +45,7 @@ void checkRelative(double actual, double expected, double tol = 1e-6) {
 
 }  // namespace
 
-TEST_CASE("CIM IEEE13.xml: counts, totals and the OpenDSS line code") {
+TEST_CASE("CIM IEEE13.xml: counts - totals and the OpenDSS line code") {
   const Feeder f = importCim(sharedFeeder("ieee13/cim/IEEE13.xml"));
   CHECK(f.format == "cim");
   CHECK(f.buses.size() == 22);
@@ -149,7 +149,7 @@ TEST_CASE("CIM IEEE13_Assets.xml: geometry lines and totals") {
   CHECK(l.impedance.z_per_length(0, 0).imag() * kMile == doctest::Approx(1.0179).epsilon(0.03));
 }
 
-TEST_CASE("CIM IEEE37, IEEE123 and reduced J1") {
+TEST_CASE("CIM IEEE37 - IEEE123 and reduced J1") {
   SUBCASE("IEEE37") {
     const Feeder f = importCim(sharedFeeder("ieee37/cim/IEEE37.xml"));
     CHECK(f.buses.size() == 39);

@@ -154,7 +154,7 @@ TEST_CASE("csv: a complete small folder imports with the documented conventions"
   }
 }
 
-TEST_CASE("csv: quoted fields, comments, blank lines, CRLF and a byte-order mark") {
+TEST_CASE("csv: quoted fields - comments - blank lines - CRLF and a byte-order mark") {
   const fs::path dir = test::writeCsvFolder(
       test::scratchDir("csv_quoting"),
       {{"nodes.csv",

@@ -121,7 +121,7 @@ TEST_CASE("csv malformed: bad values are located") {
   }
 }
 
-TEST_CASE("csv malformed: any truncation is an InputError or a valid feeder, never a crash") {
+TEST_CASE("csv malformed: any truncation is an InputError or a valid feeder - never a crash") {
   for (const auto& [name, content] : test::csvFolderFiles()) {
     for (int k = 0; k < 8; ++k) {
       const auto cut = content.size() * static_cast<std::size_t>(k) / 8;

@@ -96,7 +96,7 @@ TEST_CASE("dss feeders: EPRI test circuits") {
                8541.3 * 1.29, 1693.4 * 1.29});
 }
 
-TEST_CASE("dss feeders: voltage bases, coordinates and recorded elements") {
+TEST_CASE("dss feeders: voltage bases - coordinates and recorded elements") {
   const auto f = io::importDss(test::sharedFeeder("ieee13/opendss/IEEE13Nodeckt.dss"));
   auto base = [&](const model::Feeder& g, const std::string& bus) {
     return g.buses[static_cast<std::size_t>(*g.findBus(bus))].kv_base_ll;

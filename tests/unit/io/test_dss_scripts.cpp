@@ -12,7 +12,7 @@ using test::byName;
 using test::importText;
 using test::kCircuit;
 
-TEST_CASE("dss continuation, comments, CRLF, tabs and block comments") {
+TEST_CASE("dss continuation - comments - CRLF - tabs and block comments") {
   const auto f = importText(std::string(kCircuit) +
                             "New Load.a bus1=b.1 phases=1 kV=7.2\r\n"
                             "~ kW=10 ! trailing comment\r\n"
@@ -26,7 +26,7 @@ TEST_CASE("dss continuation, comments, CRLF, tabs and block comments") {
   CHECK(byName(f.loads, "b").kvar == doctest::Approx(0.0));
 }
 
-TEST_CASE("dss property prefixes, positional values and like=") {
+TEST_CASE("dss property prefixes - positional values and like=") {
   const auto f = importText(std::string(kCircuit) +
                             "New Load.a bus=b.1 phases=1 kV=7.2 kW=10 pf=0.9 mode=4\n"
                             "New Load.b like=a kW=20\n"
@@ -47,7 +47,7 @@ TEST_CASE("dss property prefixes, positional values and like=") {
   CHECK(test::hasWarning(f, "unknown-property"));  // nphase is not a Line property
 }
 
-TEST_CASE("dss shorthand edits, BatchEdit and Set") {
+TEST_CASE("dss shorthand edits - BatchEdit and Set") {
   const auto f = importText(std::string(kCircuit) +
                             "New Transformer.reg1a phases=1 buses=[x.1 y.1] kvs=[7.2 7.2] kvas=[100 100]\n"
                             "Transformer.reg1a.wdg=2 Tap=(0.00625 7 * 1 +)\n"
@@ -93,7 +93,7 @@ TEST_CASE("dss load kW/kvar/pf/kVA/xfkVA/AllocationFactor: the last spec decides
                   core::ModelError);
 }
 
-TEST_CASE("dss switch=yes: earlier impedances are overwritten, later ones win") {
+TEST_CASE("dss switch=yes: earlier impedances are overwritten - later ones win") {
   const auto f = importText(std::string(kCircuit) +
                             "New Line.before bus1=a bus2=b r1=0.5 x1=0.5 switch=yes\n"
                             "New Line.after bus1=a bus2=c switch=yes r1=1e-4 r0=1e-4 x1=0 x0=0 c1=0 c0=0\n"
@@ -156,7 +156,7 @@ TEST_CASE("dss Vsource impedance: MVAsc3/MVAsc1 and ohms") {
   CHECK(g.sources[0].mvasc3 == doctest::Approx(69.0 * 69.0 / std::abs(core::Complex(1.376, 14.257))));
 }
 
-TEST_CASE("dss transformers: windings, arrays, losses and center-tap service transformers") {
+TEST_CASE("dss transformers: windings - arrays - losses and center-tap service transformers") {
   const auto f = importText(std::string(kCircuit) +
                             "New Transformer.sub phases=3 windings=2 XHL=(8 1000 /)\n"
                             "~ wdg=1 bus=src conn=delta kv=115 kva=5000 %r=(.5 1000 /)\n"
@@ -186,7 +186,7 @@ TEST_CASE("dss transformers: windings, arrays, losses and center-tap service tra
   CHECK(ll.xhl_pct == doctest::Approx(1.0));
 }
 
-TEST_CASE("dss Redirect resolves file names case-insensitively; extra commands run last") {
+TEST_CASE("dss Redirect resolves file names case-insensitively - extra commands run last") {
   const auto master = test::writeScript("redirect", "Master.dss",
                                         std::string(kCircuit) + "Redirect SUB/loads.DSS\n"
                                                                 "Set voltagebases=[12.47]\nCalcv\n");

@@ -24,7 +24,7 @@ std::vector<Param> lexAll(std::string_view text) {
 
 }  // namespace
 
-TEST_CASE("dss rpn: arithmetic, functions and errors") {
+TEST_CASE("dss rpn: arithmetic - functions and errors") {
   CHECK(evalRpn("8 1000 /", kAt) == doctest::Approx(0.008));
   CHECK(evalRpn("0.00625 7 * 1 +", kAt) == doctest::Approx(1.04375));
   // ieee8500 source reactor: (1.051 - (0.88 - 0.003)) * (115/12.47)^2
@@ -47,7 +47,7 @@ TEST_CASE("dss rpn: arithmetic, functions and errors") {
   }
 }
 
-TEST_CASE("dss lexer: names, positional values, quotes and blanks around =") {
+TEST_CASE("dss lexer: names - positional values - quotes and blanks around =") {
   const auto p = lexAll("bus1=650.1  kV = 2.4 , 5 XHL=(8 1000 /) kvs=\"14.376 14.376\" conns='wye wye'");
   REQUIRE(p.size() == 6);
   CHECK(p[0].name == "bus1");
@@ -89,7 +89,7 @@ TEST_CASE("dss arrays and numbers") {
   CHECK_FALSE(toYesNo(Value{"1", false}));  // OpenDSS reads only y/t as true
 }
 
-TEST_CASE("dss matrices: lower triangle, full, without separators") {
+TEST_CASE("dss matrices: lower triangle - full - without separators") {
   const auto lower3 = toSymMatrix(Value{"0.3465 | 0.1560 0.3375 | 0.1580 0.1535 0.3414", true}, 3, kAt);
   CHECK(lower3[0] == doctest::Approx(0.3465));
   CHECK(lower3[1] == doctest::Approx(0.1560));

@@ -127,7 +127,7 @@ const DssObject& findObject(const std::vector<DssObject>& objects, const std::st
 
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("Kersting Example 4.1: four-wire overhead line, modified Carson, Kron-reduced") {
+TEST_CASE("Kersting Example 4.1: four-wire overhead line - modified Carson - Kron-reduced") {
   // Kersting, Distribution System Modeling and Analysis, Example 4.1: 336,400 26/7 ACSR phases
   // (GMR 0.0244 ft, 0.306 ohm/mile), 4/0 6/1 ACSR neutral (GMR 0.00814 ft, 0.592 ohm/mile),
   // a, b, c at x = 0, 2.5, 7 ft, 29 ft high; n at x = 4 ft, 25 ft high; 60 Hz, 100 ohm-m.
@@ -195,7 +195,7 @@ Conductor cn250(double x_ft) {
   return c;
 }
 
-TEST_CASE("Kersting Example 4.2: three concentric neutral cables, 6 in apart") {
+TEST_CASE("Kersting Example 4.2: three concentric neutral cables - 6 in apart") {
   // Published z_abc (ohm/mile), also the original mtx606 quoted in IEEE13Nodeckt.dss:
   // 4 decimals; OpenDSS's exact (D^k - R^k)^(1/k) vs Kersting's D changes nothing visible.
   const Result r = computeLineConstants({cn250(0.0), cn250(0.5), cn250(1.0)}, 3, carson());
@@ -225,7 +225,7 @@ TEST_CASE("Kersting Example 5.2: concentric neutral cable admittance without sem
   CHECK(constant / r.y_s_per_m(0, 0).imag() == doctest::Approx(77.3619 / 96.5569).epsilon(1e-3));
 }
 
-TEST_CASE("IEEE 13 mtx606 (computed by OpenDSS from CNData 250_1/3, Deri) matches to 1e-5") {
+TEST_CASE("IEEE 13 mtx606 (computed by OpenDSS from CNData 250_1/3 - Deri) matches to 1e-5") {
   // IEEE13Nodeckt.dss: "The new LineCode.606 is computed using the following CN cable definition":
   // k=13 DiaStrand=0.064 Rstrand=2.816666667 epsR=2.3 InsLayer=0.220 DiaIns=1.06 DiaCable=1.16
   // Rac=0.076705 GMRac=0.20568 diam=0.573 (kft, in); cables at x = -0.5, 0, 0.5 ft, h = -4 ft.
@@ -386,7 +386,7 @@ TEST_CASE("ieee13 GridAPPS-D geometries (IEEE13_Assets.dss) stay close to mtx601
   }
 }
 
-TEST_CASE("Invariants: symmetric matrices, positive real diagonal, all earth models") {
+TEST_CASE("Invariants: symmetric matrices - positive real diagonal - all earth models") {
   const std::vector<Conductor> line = {bareFt(0.0, 29, 0.0244, 0.721, 0.306), bareFt(2.5, 29, 0.0244, 0.721, 0.306),
                                        bareFt(7.0, 29, 0.0244, 0.721, 0.306), bareFt(4.0, 25, 0.00814, 0.563, 0.592)};
   for (EarthModel model : {EarthModel::Carson, EarthModel::FullCarson, EarthModel::Deri}) {

@@ -141,7 +141,7 @@ TEST_CASE("composite load: port layouts of every connection") {
   CHECK_THROWS_AS(fl::portLayout(makeLoad(2, Connection::Delta, 4.16, {1, 2})), feederlab::core::ModelError);
 }
 
-TEST_CASE("composite load: component counts, motor D units and the single-phase note") {
+TEST_CASE("composite load: component counts - motor D units and the single-phase note") {
   for (const Case& c : cases()) {
     CAPTURE(c.label);
     Built r = buildAndInit(c);
@@ -168,7 +168,7 @@ TEST_CASE("composite load: component counts, motor D units and the single-phase 
   }
 }
 
-TEST_CASE("composite load: draws exactly the power-flow P and Q at steady state; fractions hold") {
+TEST_CASE("composite load: draws exactly the power-flow P and Q at steady state - fractions hold") {
   const auto comp = mixed();
   for (const Case& c : cases()) {
     CAPTURE(c.label);

@@ -16,7 +16,7 @@ using loads::ElectronicLoad;
 using loads::ElectronicLoadParameters;
 using Complex = std::complex<double>;
 
-TEST_CASE("electronic load: connected share by hand (Vd1 0.7, Vd2 0.5)") {
+TEST_CASE("electronic load: connected share by hand (Vd1 0.7 - Vd2 0.5)") {
   ElectronicLoad full("E1", {.v_d1 = 0.7, .v_d2 = 0.5, .frcel = 1.0});
   ElectronicLoad half("E2", {.v_d1 = 0.7, .v_d2 = 0.5, .frcel = 0.5});
   CHECK(full.connectedShare(1.0, 1.0).c == 1.0);
@@ -94,7 +94,7 @@ TEST_CASE("electronic load: the memory follows a sag and keeps its minimum") {
   CHECK(i[0] == doctest::Approx(((vmin - 0.5) + 0.5 * (0.7 - vmin)) / 0.2).epsilon(1e-9));  // 0.75 P0 at 1 pu
 }
 
-TEST_CASE("electronic load: the memory stops at Vd2; frcel returns that share") {
+TEST_CASE("electronic load: the memory stops at Vd2 - frcel returns that share") {
   auto v_of_t = [](double t) { return std::vector<double>{t < 0.1 || t >= 0.3 ? 1.0 : 0.3, 0.0}; };
   ElectronicLoad e("E7", {.v_d1 = 0.7, .v_d2 = 0.5, .frcel = 0.4});
   const dae::PortOperatingPoint op{Complex{1.0, 0.0}, Complex{1.0, 0.0}};

@@ -171,7 +171,7 @@ TEST_CASE("induction motor: initialization from the model's own steady state (Se
   CHECK_THROWS_AS(m.initialize({&heavy, 1}, x), core::ModelError);
 }
 
-TEST_CASE("induction motor: three ports, balanced equals one port; unbalanced matches total P") {
+TEST_CASE("induction motor: three ports - balanced equals one port - unbalanced matches total P") {
   const auto p = InductionMotorParameters::setWMotorA();
   InductionMotor m1("M4", p, 1), m3("M5", p, 3);
   const Complex a2 = std::polar(1.0, -2.0 * std::numbers::pi / 3.0), a = std::conj(a2);
@@ -240,7 +240,7 @@ TEST_CASE("induction motor: analytic Jacobian matches central differences") {
   MESSAGE("induction motor Jacobian max rel error " << worst);
 }
 
-TEST_CASE("induction motor: validate lists every problem; registry kinds") {
+TEST_CASE("induction motor: validate lists every problem - registry kinds") {
   InductionMotorParameters p;
   p.l_s = 0.1;   // < l_p
   p.l_pp = 0.2;  // > l_p
@@ -270,7 +270,7 @@ TEST_CASE("induction motor: validate lists every problem; registry kinds") {
   CHECK_THROWS_AS(reg.create({.kind = "motor_a", .name = "m3", .parameters = {{"uv3.f_trip", 0.1}}}), core::ModelError);
 }
 
-TEST_CASE("induction motor: UV trip after Ttr below Vtr, not for shorter; reconnect after Trc") {
+TEST_CASE("induction motor: UV trip after Ttr below Vtr - not for shorter - reconnect after Trc") {
   const dae::PortOperatingPoint op{Complex{1.0, 0.0}, Complex{0.75, 0.0}};
   auto run = [&](const InductionMotorParameters& p, std::function<double(double)> vmag, double t_end) {
     auto m = std::make_unique<InductionMotor>("UV", p);

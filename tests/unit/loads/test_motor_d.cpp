@@ -217,7 +217,7 @@ TEST_CASE("motor D: Vstallbrk as computed in load-models.md 3.3") {
   CHECK(feederlab::loads::computeVStallBrk(w, 1.0) == doctest::Approx(0.5));
 }
 
-TEST_CASE("motor D: validate() lists every inconsistent threshold; the registry builds it") {
+TEST_CASE("motor D: validate() lists every inconsistent threshold - the registry builds it") {
   MotorDParameters p;
   p.v_c2off = 0.55;  // above Vc1off 0.5
   p.v_c2on = 0.65;   // above Vc1on 0.6

@@ -21,7 +21,7 @@ namespace {
 constexpr double kTimeTol = 1e-6;  // s: roots are bisected to 1e-9 s
 }
 
-TEST_CASE("motor D stalls when V < Vstall for longer than Tstall, not for shorter; B restarts and can re-stall") {
+TEST_CASE("motor D stalls when V < Vstall for longer than Tstall - not for shorter - B restarts and can re-stall") {
   MotorDParameters p;  // Set W: Vstall 0.55, Tstall 0.033, Frst 0.2, Vrst 0.95, Trst 0.3
   SUBCASE("a 50 ms dip to 0.5 pu stalls the block at t_on + Tstall") {
     MotorD m("md", p);
@@ -123,7 +123,7 @@ TEST_CASE("motor D thermal trip timing matches the closed-form first-order solut
   }
 }
 
-TEST_CASE("motor D thermal: Fth never increases; a cooler sub-block resumes tripping only past its maximum") {
+TEST_CASE("motor D thermal: Fth never increases - a cooler sub-block resumes tripping only past its maximum") {
   MotorDParameters p;
   p.f_uvr = 0.0;
   MotorD m("md", p);
@@ -196,7 +196,7 @@ TEST_CASE("motor D contactor: piecewise-linear law on Vm with memory and hystere
   // Drawn current scales with Kcon: back to the initial current at 0.7 pu run-II.
 }
 
-TEST_CASE("motor D UV relay trips Fuvr after Ttr1 below UVtr1 on the filtered Vm, permanently") {
+TEST_CASE("motor D UV relay trips Fuvr after Ttr1 below UVtr1 on the filtered Vm - permanently") {
   MotorDParameters p;  // Fuvr 0.1, UVtr1 0.6, Ttr1 0.02, Tv 0.025
   SUBCASE("200 ms at 0.58 pu trips") {
     MotorD m("md", p);

@@ -98,7 +98,7 @@ TEST_CASE("static load: constant impedance draws current proportional to voltage
   }
 }
 
-TEST_CASE("registry: static kinds from plain parameter data; errors name the device") {
+TEST_CASE("registry: static kinds from plain parameter data - errors name the device") {
   auto& reg = loads::DeviceRegistry::instance();
   CHECK(reg.contains("static"));
   CHECK(reg.contains("constant_impedance"));

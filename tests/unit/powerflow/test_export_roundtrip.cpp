@@ -110,23 +110,23 @@ void samePowerFlow(const fs::path& input) {
 
 }  // namespace
 
-TEST_CASE("export round trip: same power flow, IEEE feeders") {
+TEST_CASE("export round trip: same power flow - IEEE feeders") {
   samePowerFlow(test::sharedFeeder("ieee13/opendss/IEEE13Nodeckt.dss"));
   samePowerFlow(test::sharedFeeder("ieee123/opendss/IEEE123Master.dss"));
   samePowerFlow(test::sharedFeeder("ieee13/cim/IEEE13.xml"));
   samePowerFlow(test::sharedFeeder("ieee123/cim/IEEE123.xml"));
 }
 
-TEST_CASE("export round trip: same power flow, IEEE 8500") {
+TEST_CASE("export round trip: same power flow - IEEE 8500") {
   samePowerFlow(test::sharedFeeder("ieee8500/opendss/Master.dss"));
 }
 
-TEST_CASE("export round trip: same power flow, EPRI ckt5") {
+TEST_CASE("export round trip: same power flow - EPRI ckt5") {
   samePowerFlow(test::sharedFeeder("epri_ckt5/opendss/Master_ckt5.dss"));
   samePowerFlow(test::sharedFeeder("epri_ckt24/opendss/master_ckt24.dss"));
 }
 
-TEST_CASE("export round trip: same power flow, project feeders") {
+TEST_CASE("export round trip: same power flow - project feeders") {
   samePowerFlow(test::sourceDir() / "feeders/demo/demo.dss");
   samePowerFlow(test::sourceDir() / "feeders/synth-small");
   samePowerFlow(test::sourceDir() / "feeders/synth-medium");

@@ -61,7 +61,7 @@ TEST_CASE("between vlowpu and vminpu the current is interpolated linearly (OpenD
   CHECK(std::abs(drawn(l, v) - Complex(100, 50) * (i * v)) < 1e-4);
 }
 
-TEST_CASE("constant Z, constant current, CVR and ZIP follow their voltage laws") {
+TEST_CASE("constant Z - constant current - CVR and ZIP follow their voltage laws") {
   const double v = 0.98;
   CHECK(std::abs(drawn(withModel(model::LoadModel::ConstZ), v) - Complex(100, 50) * v * v) < 1e-4);
   CHECK(std::abs(drawn(withModel(model::LoadModel::ConstI), v) - Complex(100, 50) * v) < 1e-4);
@@ -75,7 +75,7 @@ TEST_CASE("constant Z, constant current, CVR and ZIP follow their voltage laws")
   CHECK(std::abs(drawn(zip, v) - expected) < 1e-4);
 }
 
-TEST_CASE("a delta-wye transformer shifts the low side by -30 degrees (ANSI, HV leads)") {
+TEST_CASE("a delta-wye transformer shifts the low side by -30 degrees (ANSI - HV leads)") {
   model::Feeder f;
   model::Source s;
   s.name = "src";

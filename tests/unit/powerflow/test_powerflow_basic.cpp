@@ -117,7 +117,7 @@ TEST_CASE("center-tapped service transformer gives 120/240 V with opposite halve
   CHECK(std::abs(v1 + v2) < 1e-3);
 }
 
-TEST_CASE("IEEE 13 (hand-built, published taps) matches OpenDSS within 1e-4 pu") {
+TEST_CASE("IEEE 13 (hand-built - published taps) matches OpenDSS within 1e-4 pu") {
   const auto f = test::ieee13Hand();
   const auto r = powerflow::solvePowerFlow(f);
   const auto ref =

@@ -76,7 +76,7 @@ TEST_CASE("synth rng: portable transforms of mt19937_64") {
   CHECK(std::set<int>(v.begin(), v.end()).size() == 5);
 }
 
-TEST_CASE("synth: a seed gives identical bytes; another seed another feeder") {
+TEST_CASE("synth: a seed gives identical bytes - another seed another feeder") {
   const synth::Options options{300, 7};
   const auto first = synth::writeUtilityCsv(synth::generateFeeder(options).tables);
   const auto second = synth::writeUtilityCsv(synth::generateFeeder(options).tables);
@@ -104,7 +104,7 @@ TEST_CASE("synth: the shipped feeders equal a fresh generation") {
   }
 }
 
-TEST_CASE("synth: the shipped feeders import and validate with no errors; totals as documented") {
+TEST_CASE("synth: the shipped feeders import and validate with no errors - totals as documented") {
   for (const auto& s : test::kShippedSynth) {
     CAPTURE(s.folder);
     const fs::path dir = test::sourceDir() / "feeders" / s.folder;

@@ -57,7 +57,7 @@ TEST_CASE("synth: shipped feeders converge with customer voltages in ANSI range 
   }
 }
 
-TEST_CASE("synth cli: writes the tables and a README; bad usage exits 2") {
+TEST_CASE("synth cli: writes the tables and a README - bad usage exits 2") {
   const fs::path out = test::scratchDir("synth_cli");
   std::string log;
   const std::string exe = test::cliExecutable().string();

@@ -53,7 +53,7 @@ bool hasFinding(const ValidationReport& r, const std::string& code, const std::s
 
 }  // namespace
 
-TEST_CASE("ieee123: no errors, normally-open ties Sw7 and Sw8 found by topology") {
+TEST_CASE("ieee123: no errors - normally-open ties Sw7 and Sw8 found by topology") {
   const auto r = validateDss(feederlab::test::sharedFeeder("ieee123/opendss/IEEE123Master.dss"));
   for (const auto& f : r.findings)
     CHECK_MESSAGE(f.severity != Severity::Error, f.code << " " << f.element << " " << f.message);
@@ -105,7 +105,7 @@ TEST_CASE("broken copies: each defect is reported with its element and file:line
   }
 }
 
-TEST_CASE("validation report files: JSON keys as cli.md specifies, Markdown and HTML") {
+TEST_CASE("validation report files: JSON keys as cli.md specifies - Markdown and HTML") {
   const auto r = validateDss(feederlab::test::sharedFeeder("ieee13/opendss/IEEE13Nodeckt.dss"));
   const auto dir = feederlab::test::scratchDir("validate-report");
   feederlab::report::writeValidation(r, dir);
@@ -121,7 +121,7 @@ TEST_CASE("validation report files: JSON keys as cli.md specifies, Markdown and 
   CHECK(fs::file_size(dir / "validation.html") > 100);
 }
 
-TEST_CASE("every shared master validates with no errors; @head and source-side loads as cli.md defines") {
+TEST_CASE("every shared master validates with no errors - @head and source-side loads as cli.md defines") {
   struct Case {
     const char* master;
     const char* head;
