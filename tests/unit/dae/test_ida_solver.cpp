@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "dae_fixtures.hpp"
@@ -33,7 +34,7 @@ void flatRun(test::DaeCase& c, const char* label, double limit) {
   CHECK(s.time() == doctest::Approx(2.0));
   const double d = drift(s.y(), a.y0(), a.nodeUnknowns());
   const double dx = drift(s.y(), a.y0(), a.size());
-  MESSAGE(label << ": 2 s flat run, node drift " << d << " pu, all-unknown drift " << dx << ", "
+  MESSAGE(std::string(label) << ": 2 s flat run, node drift " << d << " pu, all-unknown drift " << dx << ", "
                 << s.stats().steps << " steps, " << rec.samples.size() << " samples, head P "
                 << rec.samples.back().head_p_mw << " MW");
   CHECK(d < limit);
