@@ -6,4 +6,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/install-deps.sh"
 jobs="${FEEDERLAB_JOBS:-2}"
 cmake --preset release -S "$root" >/dev/null
-cmake --build "$root/build" -j "$jobs" "$@"
+mkdir -p "$root/build"
+log="$root/build/build.log"
+echo "building (Release, $jobs jobs; log in build/build.log) ..." >&2
+if ! cmake --build "$root/build" -j "$jobs" "$@" >"$log" 2>&1; then
+  tail -n 60 "$log" >&2
+  echo "build failed; full log: $log" >&2
+  exit 1
+fi
+echo "build done: $root/build/bin/feederlab" >&2
