@@ -14,8 +14,8 @@ int main(int argc, char** argv) {
   CLI::App app{"feederlab: feeder import, checks, power flow, reduction and FIDVR studies"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "feederlab 0.1.0");
-  bool verbose = false;
-  app.add_flag("-v,--verbose", verbose, "More progress messages on stderr");
+  app.add_flag_callback(
+      "-v,--verbose", [] { core::setLogLevel(core::LogLevel::Info); }, "More progress messages on stderr");
   feederlab::cli::registerInfo(app);
   feederlab::cli::registerValidate(app);
   feederlab::cli::registerPowerflow(app);
