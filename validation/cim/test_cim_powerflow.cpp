@@ -100,7 +100,8 @@ TEST_CASE("CIM imports solve to the same voltages as their OpenDSS scripts") {
 }
 
 TEST_CASE("2016 CIM16 files solve - differences to IEEE13Nodeckt.dss are reported") {
-  for (const auto& c : tolerances().at("report_only")) {
+  const auto tol = tolerances();  // kept alive: iterating a temporary's member would dangle
+  for (const auto& c : tol.at("report_only")) {
     const std::string name = c.at("name");
     CAPTURE(name);
     const auto r = compare(test::sharedFeeder(c.at("cim")), resolve(c.at("dss")), nlohmann::json::object());
