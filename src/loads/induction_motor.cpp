@@ -73,18 +73,13 @@ InductionMotorParameters InductionMotorParameters::setWMotorB() {
           .uv1 = {.v_trip = 0.6, .t_trip = 0.02, .f_trip = 0.2, .v_reconnect = 0.75, .t_reconnect = 0.05},
           .uv2 = {.v_trip = 0.5, .t_trip = 0.02, .f_trip = 0.3, .v_reconnect = 0.65, .t_reconnect = 0.05}};
 }
+// Motor C (pumps) is motor B's machine with less inertia and its own UV settings.
 InductionMotorParameters InductionMotorParameters::setWMotorC() {
-  return {.lf_m = 0.75,
-          .r_s = 0.03,
-          .l_s = 1.8,
-          .l_p = 0.19,
-          .l_pp = 0.14,
-          .t_po = 0.2,
-          .t_ppo = 0.0026,
-          .h = 0.1,
-          .e_trq = 2.0,
-          .uv1 = {.v_trip = 0.65, .t_trip = 0.02, .f_trip = 0.2, .v_reconnect = 1.0, .t_reconnect = 9999.0},
-          .uv2 = {.v_trip = 0.5, .t_trip = 0.02, .f_trip = 0.3, .v_reconnect = 0.65, .t_reconnect = 0.1}};
+  InductionMotorParameters p = setWMotorB();
+  p.h = 0.1;
+  p.uv1 = {.v_trip = 0.65, .t_trip = 0.02, .f_trip = 0.2, .v_reconnect = 1.0, .t_reconnect = 9999.0};
+  p.uv2.t_reconnect = 0.1;
+  return p;
 }
 
 InductionMotor::InductionMotor(std::string name, const InductionMotorParameters& parameters, std::size_t ports,
