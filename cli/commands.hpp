@@ -26,5 +26,8 @@ void registerValidate(CLI::App& app);
 void registerPowerflow(CLI::App& app);
 void registerSynth(CLI::App& app);
 void registerExport(CLI::App& app);
+void registerSimulate(CLI::App& app);
+void registerReduce(CLI::App& app);
+void registerStudy(CLI::App& app);
 
 }  // namespace feederlab::cli

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   feederlab::cli::registerPowerflow(app);
   feederlab::cli::registerSynth(app);
   feederlab::cli::registerExport(app);
+  feederlab::cli::registerSimulate(app);
+  feederlab::cli::registerReduce(app);
+  feederlab::cli::registerStudy(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -177,6 +177,15 @@ struct LoadComposition {
   std::vector<std::string> validate() const;
 };
 
+// What one load's composite is built from: fractions, the full parameter set and an optional
+// static override (a composition file resolved against its parameter set, or a dyd record).
+struct CompositeSpec {
+  std::string name;  // provenance for logs: composition name or "file.dyd:12"
+  ComponentFractions fractions;
+  ParameterSet parameters;
+  std::optional<StaticLoadParameters> static_override;
+};
+
 // The static model that makes a load 100 % constant impedance: P, Q proportional to V^2, no
 // frequency dependence.
 StaticLoadParameters constantImpedanceStatic();
