@@ -34,7 +34,9 @@ void stageProblems(std::vector<std::string>& out, const char* n, const UvTripSta
   if (!(s.v_trip >= 0.0)) out.push_back(p + "v_trip must be >= 0 pu");
   if (!(s.t_trip >= 0.0)) out.push_back(p + "t_trip must be >= 0 s");
   if (!(s.t_reconnect >= 0.0)) out.push_back(p + "t_reconnect must be >= 0 s (kNever: no reconnection)");
-  if (!(s.v_reconnect >= s.v_trip)) out.push_back(p + "v_reconnect must be >= v_trip");
+  // v_reconnect below v_trip is legitimate: the reconnection watch only runs once the stage has
+  // tripped (Dynawo's motor-A stage 1 uses Utrip 0.65, Ureconnect 0.1; validation/dynamics).
+  if (!(s.v_reconnect >= 0.0)) out.push_back(p + "v_reconnect must be >= 0 pu");
 }
 
 }  // namespace

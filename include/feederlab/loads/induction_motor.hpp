@@ -14,7 +14,8 @@
 //   t_po   [s]   transient open-circuit time constant
 //   t_ppo  [s]   subtransient open-circuit time constant (double cage when l_pp < l_p, t_ppo > 0)
 //   h      [s]   inertia constant           e_trq [-]  torque-speed exponent
-//   uv1, uv2     UV stages: v_trip [pu], t_trip [s], f_trip [-], v_reconnect [pu],
+//   uv1, uv2     UV stages: v_trip [pu], t_trip [s], f_trip [-], v_reconnect [pu] (any level >= 0,
+//                also below v_trip),
 //                t_reconnect [s] (kNever = never reconnect)
 // Ports: 1 (single-phase equivalent of the same per-unit machine, used on loads with fewer than
 //   three phases) or 3 (a, b, c; wye to neutral or delta, each port's base S_motor/3). With three

@@ -246,9 +246,12 @@ TEST_CASE("induction motor: validate lists every problem - registry kinds") {
   p.l_pp = 0.2;  // > l_p
   p.h = 0.0;
   p.uv1.f_trip = 0.6;       // 0.6 + 0.7 > 1
-  p.uv2.v_reconnect = 0.3;  // < v_trip
+  p.uv2.v_reconnect = -0.1;  // < 0
   const auto problems = p.validate();
   CHECK(problems.size() == 5);
+  InductionMotorParameters low_reconnect;  // Dynawo motor-A stage 1: reconnect level below trip level
+  low_reconnect.uv1 = {.v_trip = 0.65, .t_trip = 0.1, .f_trip = 0.2, .v_reconnect = 0.1, .t_reconnect = 9999.0};
+  CHECK(low_reconnect.validate().empty());
   CHECK_THROWS_AS(InductionMotor("bad", p), core::ModelError);
   CHECK(InductionMotorParameters::setWMotorA().validate().empty());
   CHECK(InductionMotorParameters::setWMotorB().validate().empty());
