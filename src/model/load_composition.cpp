@@ -40,9 +40,9 @@ void checkStage(Problems& p, const UvTripStage& s, const std::string& k) {
   p.require(share(s.f_trip), k + ".f_trip", s.f_trip, "must be in [0, 1]");
   p.require(finite(s.v_reconnect), k + ".v_reconnect", s.v_reconnect, "must be finite");
   p.require(nonNegativeTime(s.t_reconnect), k + ".t_reconnect", s.t_reconnect, "must be >= 0 s");
-  if (s.f_trip > 0.0 && s.v_reconnect < s.v_trip) {
-    p.add(k + ": v_reconnect below v_trip (the stage would chatter)");
-  }
+  // A reconnect level below the trip level is legal (Dynawo's motor A data: trip below 0.65 pu,
+  // reconnect above 0.1 pu); the reconnect timer runs only once the stage has tripped.
+  p.require(s.v_reconnect >= 0.0, k + ".v_reconnect", s.v_reconnect, "must be >= 0 pu");
 }
 
 }  // namespace
