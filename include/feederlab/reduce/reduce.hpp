@@ -1,0 +1,193 @@
+// Feeder reduction: a detailed feeder becomes a chain of N equivalent sections, each with an
+// aggregated service transformer and composite loads, plus the single-bus CMPLDW baseline
+// (../shared/design/reduction.md, "Decisions in force"; user doc: docs/reduction.md).
+//
+// Method (reduction.md 2.2-2.6, our [INTERP] choices marked here):
+//   1. Base case. The full feeder is solved with its own controls; the solved regulator taps and
+//      capacitor states are then frozen (cli.md "frozen controls"). Every later comparison, the
+//      off-design points included, uses that frozen full feeder.
+//   2. Trunk: from @head, at each branching the child with the most downstream kW (source-side
+//      loads excluded). Every feeder bus below @head gets the trunk position of its tap point.
+//   3. Sections: contiguous runs of trunk positions. Boundaries are forced at trunk regulators and
+//      voltage-changing transformers and at keep-list buses; the free boundaries minimise the
+//      kW-weighted variance of customer-terminal voltage within the sections (exact dynamic
+//      programme over trunk positions), which is "customer-voltage bands along the trunk" made
+//      precise. `auto`: N grows from max(3, forced + 1) until the per-load section-voltage profile
+//      changes by less than 0.002 pu RMS from N to N+1, capped at Options::max_sections.
+//   4. Section voltage V̄_k: kW-weighted mean of the complex customer-terminal voltages (pu of each
+//      load's rating), each phase element rotated by the multiple of 30 degrees nearest to its
+//      angle relative to @head (undoes phase b/c, delta and split-phase rotations).
+//   5. Equivalents, POSITIVE SEQUENCE written as a BALANCED 3x3 line: the chain formula
+//      Z_k = (V_{k-1} - V_k) / I_k (reduction.md 2.5) fixes Z1; the 3x3 uses the trunk's
+//      length-weighted mutual-to-self ratio m so that Zs = Z1/(1 - m), Zm = m Zs (Z0 = Zs + 2 Zm).
+//      Why: the reduced loads are balanced three-phase, so only the positive sequence carries the
+//      steady state; the mutual ratio keeps a plausible zero sequence for SLG faults at no cost.
+//      Z_k is solved on the reduced feeder's own power flow (it measures V and I there, so
+//      boundary transformers, phase shifts and voltage-dependent loads need no algebra):
+//      Gauss-Seidel sweeps from the head, one power flow per sweep, each change propagated
+//      downstream to first order, to 1e-8 pu. A negative equivalent R is a core::ModelError.
+//      Topology (Options::topology): chain (head -> section 1 -> section 2 ...) or comb (trunk
+//      equivalents between the sections' trunk ends, each section's load on its own branch);
+//      auto builds both and keeps the smaller worst error/tolerance ratio.
+//   6. Aggregated service transformer per section: rating Σ kVA of the section's service
+//      transformers; its impedance reproduces the kW-weighted mean base-case drop from the service
+//      transformers' primaries to the customers (secondaries lumped in, reduction.md 2.5). This
+//      equals "same %Z on Σ kVA" when transformers are loaded in proportion to their rating; when
+//      the drop is not a passive impedance (off-nominal ratios) the kVA-weighted mean %R/%X of the
+//      section's transformers is used instead (noted). Core losses and magnetizing are summed on
+//      it; lateral regulators fold in as its tap. Sections with no service transformer get a 1:1
+//      unit of negligible impedance (a load bus hanging off @head by one line would be a cli.md
+//      "load-only stub", i.e. source-side).
+//   7. Loss correction: the angle of the section voltages is free, so R_k = alpha R_k(chain) with
+//      X_k re-solved for |V_k| matches the series losses below @head; then the section shunts take
+//      the remaining head-Q difference. Kept only when it converges, keeps every R positive and
+//      improves the base case (noted either way).
+//   8. Shunts: closed capacitor steps of a section and its lines' charging (base case) become one
+//      wye capacitor per section at the section primary bus (a shunt reactor when the head-Q
+//      correction needs one).
+//   9. Loads: per section, the loads are sorted by base-case customer voltage and split into
+//      `motor_d_blocks` kW-equal blocks (fewer when the in-section spread is under
+//      `motor_d_min_spread_pu`). Each block is one balanced three-phase wye load at the section
+//      load bus (nominal kW/kvar = sums; load model = kW-weighted ZIP mix of its loads' models)
+//      with its own composite record: kW-weighted class fractions, and every voltage threshold of
+//      motor D, the electronic load and the A/B/C UV relays scaled by V̄_k / V̄_block, so a block
+//      stalls when the section bus falls to the level at which its customers would stall
+//      ("shifted stall thresholds", reduction.md "Motor D spread"). Why thresholds and not series
+//      offsets: the network stays exact in the base case, and no offset impedance can be negative.
+//      Limitation: the in-section spread does not widen when motors stall.
+//  10. Source-side loads and everything from the source to @head are copied unchanged (taps
+//      frozen); they are never reduced and get no composition.
+//  11. Baseline: the same upstream part; at @head one line Rfdr + jXfdr = Σ_b Z_b W_b² over the
+//      primary (positive sequence, W_b = downstream kW share), then the aggregated service
+//      transformer of the whole feeder (Xxf), then one load carrying the whole feeder's load,
+//      all capacitors and charging at @head (Bss). WECC initialisation step 5: if the load bus
+//      would fall below 0.95 pu, Rfdr and Xfdr are scaled down until it reaches 0.95.
+//
+// API used by the study orchestrator:
+//   Reduction r = reduceFeeder(feeder, options);   // throws core::ModelError / NumericalError
+//   writeReduction(dir, r);                         // cli.md `reduce` files
+//   r.section_of_full_load[i]: section (0-based) of full-feeder load i, -1 for source-side loads;
+//   r.section_of_reduced_load["s2_b1"]: section (0-based) of a reduced-feeder load.
+#pragma once
+
+#include <array>
+#include <complex>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "feederlab/io/dyd.hpp"
+#include "feederlab/model/feeder.hpp"
+#include "feederlab/model/load_composition.hpp"
+
+namespace feederlab::reduce {
+
+struct HeadLoading {
+  double kw = 0.0;    // measured P into the feeder at @head (sum of phases)
+  double kvar = 0.0;  // measured Q
+};
+
+// How the sections hang together in the reduced feeder. Chain: head -> section 1 -> section 2
+// (reduction.md 2.4). Comb: equivalent trunk pieces between the sections' trunk ends, each
+// section's load on its own branch from the trunk. Auto: both, the one with the smaller worst
+// ratio of error to tolerance (base case and off-design) is kept.
+enum class Topology { Auto, Chain, Comb };
+
+struct Options {
+  std::optional<int> sections;  // nullopt = auto
+  int max_sections = 8;         // cap of auto
+  std::vector<std::string> keep_buses;  // must survive (case-insensitive); each forces a boundary
+  // Composition per class. Missing classes are read from `data_dir`: residential (OpenDSS class 1,
+  // and unknown, OpenDSS's default class), commercial (class 2), industrial (everything else).
+  std::map<model::LoadClass, model::CompositeSpec> class_compositions;
+  std::filesystem::path data_dir;  // empty: $FEEDERLAB_DATA_DIR, else the source tree's data/
+  // Head SCADA loading: when set, every feeder load (not source-side) is scaled by one factor for
+  // P and one for Q until the solved head P/Q match it (reduction.md 2.2, kVA-proportional
+  // allocation keeps the loads' proportions). When unset the loads keep their stated kW/kvar.
+  std::optional<HeadLoading> head_scada;
+  int motor_d_blocks = 3;              // sub-blocks per section (1 disables the spread)
+  double motor_d_min_spread_pu = 0.002;  // below this in-section spread, one block
+  Topology topology = Topology::Auto;
+  bool loss_correction = true;
+  bool physical_angle = false;  // EXPERIMENTAL: equivalents along the lines' own Σ Z_b W_b² angle,
+                                // |V| kept; does not converge to 1e-8 on the test feeders yet
+  bool check_off_design = true;        // solve the off-design points (6 extra power flows)
+};
+
+struct SectionInfo {
+  int index = 0;                      // 0-based, head first
+  std::string primary_bus, load_bus;  // buses of the reduced feeder
+  std::string boundary;               // element at the upstream boundary kept as a fixed-ratio
+                                      // transformer ("transformer.vreg2"), or "keep:bus", or ""
+  int trunk_first = 0, trunk_last = 0;  // trunk positions covered (inclusive)
+  std::vector<std::string> buses;     // full-feeder buses folded into the section
+  std::vector<int> loads;             // full-feeder load indices
+  double kw = 0.0, kvar = 0.0;        // nominal, sum of its loads
+  model::ComponentFractions fractions;  // kW-weighted
+  double v_full_pu = 0.0;             // |V̄_k| in the full feeder
+  double v_reduced_pu = 0.0;          // at the section load bus of the reduced feeder
+  double v_min_pu = 0.0, v_max_pu = 0.0;  // customer-voltage spread in the section (full)
+  std::complex<double> z1_ohm;        // equivalent line, positive sequence
+  double xfmr_kva = 0.0, xfmr_r_pct = 0.0, xfmr_x_pct = 0.0;  // aggregated service transformer
+  double capacitor_kvar = 0.0, charging_kvar = 0.0;  // at rated voltage
+  std::vector<std::string> load_names;  // reduced loads (sub-blocks)
+  std::vector<double> block_v_pu;       // mean customer voltage of each sub-block (full feeder)
+  std::vector<double> block_kw;
+  std::array<double, 3> phase_kw{};     // phase allocation of the section's load (a, b, c)
+};
+
+struct FlowSummary {
+  double head_kw = 0.0, head_kvar = 0.0;      // into the feeder at @head, sum of phases
+  double losses_kw = 0.0, losses_kvar = 0.0;  // series elements below @head
+};
+
+struct OffDesignCheck {
+  std::string name;  // "source_0.95", "loads_x0.6", "loads_x1.2"
+  double section_voltage_error_pu_max = 0.0;
+  double head_p_error_pct = 0.0;  // |dP| / full head |S| at that point, percent
+  double head_q_error_pct = 0.0;
+  double losses_error_pct = 0.0;
+};
+
+struct Reduction {
+  model::Feeder reduced;   // ordinary feeders: power flow and dynamics run on them unchanged
+  model::Feeder baseline;
+  std::vector<io::CompositeRecord> reduced_records;   // one per reduced feeder load
+  std::vector<io::CompositeRecord> baseline_records;  // one
+  std::vector<SectionInfo> sections;
+  std::vector<int> section_of_full_load;               // per full load index; -1 source-side
+  std::map<std::string, int> section_of_reduced_load;  // reduced load name -> section
+  std::string head_bus;
+  std::string equivalent_form;  // how the equivalents are written (for reports)
+  double mutual_to_self = 0.0;  // trunk ratio used by the balanced 3x3
+  FlowSummary full, reduced_flow, baseline_flow;
+  double section_voltage_error_pu_max = 0.0;
+  double head_power_error_pct = 0.0;  // max(|dP|, |dQ|) / full head |S|, percent (cli.md)
+  double losses_error_pct = 0.0;      // (reduced - full) / full series losses below @head
+  std::vector<OffDesignCheck> off_design;
+  int motor_d_blocks = 0;             // blocks actually used in the widest section
+  double runtime_s = 0.0;
+  std::vector<std::string> notes;     // what was merged, equivalents used, fallbacks
+  std::optional<double> rfdr_pu, xfdr_pu, xxf_pu;  // baseline values (pu on its MVA base)
+  std::optional<model::Feeder> allocated;  // the full feeder after SCADA allocation (when done):
+                                           // compare the reduced feeder against this one
+};
+
+// Throws core::ModelError (negative equivalent resistance, no load below @head, keep bus
+// unknown) and core::NumericalError (a power flow that does not converge).
+Reduction reduceFeeder(const model::Feeder& full, const Options& options = {});
+
+// Writes DIR/reduced.dss, baseline.dss, reduced.dyd, baseline.dyd, reduced.dyr, reduction.json,
+// reduction.md, every file atomically. Creates DIR.
+void writeReduction(const std::filesystem::path& dir, const Reduction& reduction);
+
+std::string reductionJson(const Reduction& reduction);      // keys of cli.md `reduce`
+std::string reductionMarkdown(const Reduction& reduction);
+
+// The composition files used by default (data/compositions/<class>_summer_peak.json).
+model::CompositeSpec readCompositeSpecFile(const std::filesystem::path& composition_file);
+std::filesystem::path defaultDataDir();
+
+}  // namespace feederlab::reduce
