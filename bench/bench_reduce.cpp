@@ -1,9 +1,11 @@
 // Reduction benchmark (issue 6): ieee8500 (or the feeders given) reduced from the imported model,
 // the full feeder's power flows included (controlled base case, frozen re-solve, chain power flows
-// on the reduced feeder, baseline). Three configurations:
-//   full     = defaults: auto sections, both topologies tried, loss correction, 3 off-design points;
-//   no-check = the same without the off-design points (6 power flows fewer);
-//   core     = one topology (comb), no off-design points, no loss correction.
+// on the reduced feeder, baseline). Four configurations:
+//   full      = defaults: auto sections, all four variants (fitted chain/comb, physical chain/comb)
+//               tried, loss and head-Q correction, 3 off-design points per variant;
+//   no-check  = the same without the off-design points (the reduction proper);
+//   physical  = physical chain only (the variant auto keeps on ieee8500), with the off-design points;
+//   core      = physical chain only, no off-design points.
 // Prints min and median over --repeat runs (the machine may be shared; min is the cleaner figure).
 // Usage: bench_reduce [--repeat N] [FEEDER ...]
 #include <algorithm>
@@ -28,14 +30,16 @@ void bench(const std::string& path, int repeat) {
     const char* name;
     reduce::Options options;
   };
-  std::vector<Config> configs(3);
+  std::vector<Config> configs(4);
   configs[0].name = "full";
   configs[1].name = "no-check";
   configs[1].options.check_off_design = false;
-  configs[2].name = "core";
-  configs[2].options.check_off_design = false;
-  configs[2].options.loss_correction = false;
-  configs[2].options.topology = reduce::Topology::Comb;
+  configs[2].name = "physical";
+  configs[2].options.topology = reduce::Topology::Chain;
+  configs[2].options.equivalent = reduce::Equivalent::Physical;
+  configs[3] = configs[2];
+  configs[3].name = "core";
+  configs[3].options.check_off_design = false;
   for (auto& c : configs) {
     std::vector<double> t;
     std::size_t sections = 0;

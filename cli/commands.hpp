@@ -29,5 +29,6 @@ void registerExport(CLI::App& app);
 void registerSimulate(CLI::App& app);
 void registerReduce(CLI::App& app);
 void registerStudy(CLI::App& app);
+void registerSweep(CLI::App& app);
 
 }  // namespace feederlab::cli

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   feederlab::cli::registerSimulate(app);
   feederlab::cli::registerReduce(app);
   feederlab::cli::registerStudy(app);
+  feederlab::cli::registerSweep(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job on a feeder that ships with the project: builds if needed, then runs it.
-# Until the FIDVR study lands: info, validate and the power flow of the medium synthetic feeder.
+# The main job on a feeder that ships with the project: installs what is missing, builds, then
+# runs the FIDVR study (validate, power flow, reduce, simulate full / reduced / single-bus
+# baseline under the ten default events, compare, report).
+#   scripts/demo.sh [FEEDER [OUTDIR]]     default: feeders/synth-medium -> out/synth-medium
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/build.sh" >&2
@@ -9,6 +11,5 @@ out="${2:-$root/out/synth-medium}"
 exe="$root/build/bin/feederlab"
 mkdir -p "$out"
 "$exe" info "$feeder"
-"$exe" validate "$feeder" -o "$out"
-"$exe" powerflow "$feeder" -o "$out"
-echo "results in $out: validation.html, voltages.csv, summary.json" >&2
+"$exe" study "$feeder" -o "$out"
+echo "report: $out/report.html (also report.md, metrics.json, cases/, reduction/, validation.html)" >&2

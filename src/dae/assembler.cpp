@@ -59,6 +59,27 @@ struct Assembler::Impl {
   };
   std::vector<Shunt> shunts;
 
+  struct Stamp {
+    std::string name;
+    std::vector<int> nodes;
+    std::vector<Complex> y;  // siemens, row-major
+    double scale = 0.0;
+    int cancels = -1;        // network branch index it cancels (opened switch), -1 none
+    std::vector<int> pos;    // complex Y entry per (a, b), -1 where a side is ground
+  };
+  std::vector<Stamp> stamps;
+
+  struct Imposed {
+    std::string name;
+    std::vector<int> nodes;
+    VoltageFunction set_point;
+  };
+  std::vector<Imposed> imposed;
+  std::vector<int> imposed_slots;  // Jacobian slots in imposed rows (zeroed)
+  std::vector<int> imposed_diag;   // their diagonal slots (set to 1)
+  mutable std::vector<Complex> uset;
+  bool imposed_enabled = true;  // off while initialize() checks the power-flow point
+
   // Norton currents per phase of the source EMF (pu of node current base), interleaved re/im.
   std::array<std::vector<double>, 3> norton;
   std::array<double, 3> emf_at{1.0, 1.0, 1.0}, emf_slope{0.0, 0.0, 0.0};
@@ -69,20 +90,25 @@ struct Assembler::Impl {
     std::vector<PortConnection> ports;
     std::vector<std::array<std::pair<int, double>, 2>> coeff;  // per port: (node, a) from, to
     double c = 1.0;                                            // S_device / S_system
+    double k = 1.0;                                            // load-step scale of c
     std::vector<PortOperatingPoint> op;
     std::size_t offset = 0, nx = 0, np = 0, root_offset = 0, nroots = 0;
     std::vector<VariableInfo> vars;
     std::vector<std::uint64_t> keys;      // sorted entry keys
     std::vector<std::size_t> key_begin;   // targets of keys[k]: [key_begin[k], key_begin[k+1])
     std::vector<Target> targets;
+    // Key indices in the order jacobian() wrote them last time: devices write their entries in
+    // the same order at every call, so the lookup is a comparison instead of a binary search.
+    mutable std::vector<std::uint32_t> call_order;
   };
   std::vector<Dev> devs;
   bool finalized = false;
 
   // Head measurement.
   std::array<int, 3> head_nodes{-1, -1, -1};
-  std::vector<const powerflow::Primitive*> head_upstream;  // branches from the parent bus
-  bool head_is_source = false;
+  std::vector<int> head_branches;     // network branch indices leaving @head
+  std::vector<int> head_branch_stamp;  // per head branch: stamp cancelling it, -1 none
+  std::vector<std::size_t> head_excluded;
 
   // Scratch.
   mutable std::vector<double> v, i, g;
@@ -119,6 +145,17 @@ struct Assembler::Impl {
       if (sh.pos[2] >= 0) yval[static_cast<std::size_t>(sh.pos[2])] -= y * vf * vt;
       if (sh.pos[3] >= 0) yval[static_cast<std::size_t>(sh.pos[3])] -= y * vf * vt;
     }
+    for (const auto& st : stamps) {
+      if (st.scale == 0.0) continue;
+      const std::size_t order = st.nodes.size();
+      for (std::size_t a = 0; a < order; ++a)
+        for (std::size_t b = 0; b < order; ++b) {
+          const int pos = st.pos[a * order + b];
+          if (pos < 0) continue;
+          const double va = vb[static_cast<std::size_t>(st.nodes[a])], vbb = vb[static_cast<std::size_t>(st.nodes[b])];
+          yval[static_cast<std::size_t>(pos)] += st.scale * st.y[a * order + b] * va * vbb / kSystemBaseVa;
+        }
+    }
   }
 };
 
@@ -129,6 +166,23 @@ class SlotSink final : public JacobianSink {
   SlotSink(const Assembler::Impl::Dev& dev, std::span<double> values) : dev_(dev), values_(values) {}
   void add(Block block, int row, int col, double value) override {
     const std::uint64_t key = entryKey(block, row, col);
+    auto& order = dev_.call_order;
+    std::size_t k = 0;
+    if (pos_ < order.size() && dev_.keys[order[pos_]] == key) {
+      k = order[pos_];
+    } else {
+      k = find(block, row, col, key);
+      if (pos_ < order.size()) order.resize(pos_);  // the order changed (a mode): record anew
+      order.push_back(static_cast<std::uint32_t>(k));
+    }
+    ++pos_;
+    if (block == Block::IX || block == Block::IV) value *= dev_.k;  // load-step scale of the coupling
+    for (std::size_t t = dev_.key_begin[k]; t < dev_.key_begin[k + 1]; ++t)
+      values_[static_cast<std::size_t>(dev_.targets[t].slot)] += dev_.targets[t].factor * value;
+  }
+
+ private:
+  std::size_t find(Block block, int row, int col, std::uint64_t key) const {
     const auto it = std::lower_bound(dev_.keys.begin(), dev_.keys.end(), key);
     if (it == dev_.keys.end() || *it != key) {
       std::ostringstream os;
@@ -136,14 +190,12 @@ class SlotSink final : public JacobianSink {
          << ", row " << row << ", col " << col << ") that jacobianPattern() did not declare";
       throw core::NumericalError(os.str());
     }
-    const auto k = static_cast<std::size_t>(it - dev_.keys.begin());
-    for (std::size_t t = dev_.key_begin[k]; t < dev_.key_begin[k + 1]; ++t)
-      values_[static_cast<std::size_t>(dev_.targets[t].slot)] += dev_.targets[t].factor * value;
+    return static_cast<std::size_t>(it - dev_.keys.begin());
   }
 
- private:
   const Assembler::Impl::Dev& dev_;
   std::span<double> values_;
+  std::size_t pos_ = 0;
 };
 
 // Collects a device's pattern as global entries (row, col, factor) per local key.
@@ -242,6 +294,29 @@ std::size_t Assembler::addShunt(std::string name, int from, int to) {
   return impl_->shunts.size() - 1;
 }
 
+std::size_t Assembler::addBranchStamp(std::string name, std::vector<int> nodes, std::vector<std::complex<double>> y_siemens,
+                                      int cancels_branch) {
+  if (impl_->finalized) throw core::ModelError(name, "branch stamp added after Assembler::finalize()");
+  if (y_siemens.size() != nodes.size() * nodes.size())
+    throw core::ModelError(name, "branch stamp admittance does not match its node count");
+  for (int n : nodes)
+    if (n >= nodes_) throw core::ModelError(name, "branch stamp node out of range");
+  impl_->stamps.push_back({std::move(name), std::move(nodes), std::move(y_siemens), 0.0, cancels_branch, {}});
+  return impl_->stamps.size() - 1;
+}
+
+void Assembler::addImposedVoltage(std::string name, std::vector<int> nodes, VoltageFunction set_point) {
+  if (impl_->finalized) throw core::ModelError(name, "imposed voltage added after Assembler::finalize()");
+  for (int n : nodes) {
+    if (n < 0 || n >= nodes_) throw core::ModelError(name, "imposed voltage on a node that is not in the network");
+    for (const auto& im : impl_->imposed)
+      if (std::find(im.nodes.begin(), im.nodes.end(), n) != im.nodes.end())
+        throw core::ModelError(name, "node " + network_->nodeName(n) + " already has an imposed voltage (" + im.name + ")");
+  }
+  if (!set_point) throw core::ModelError(name, "imposed voltage without a set-point function");
+  impl_->imposed.push_back({std::move(name), std::move(nodes), std::move(set_point)});
+}
+
 void Assembler::finalize() {
   auto& m = *impl_;
   if (m.finalized) return;
@@ -256,6 +331,10 @@ void Assembler::finalize() {
   for (const auto& sh : m.shunts)
     for (int a : {sh.from, sh.to})
       for (int b : {sh.from, sh.to})
+        if (a >= 0 && b >= 0) cols[static_cast<std::size_t>(b)].push_back({a, Complex{}});
+  for (const auto& st : m.stamps)
+    for (int a : st.nodes)
+      for (int b : st.nodes)
         if (a >= 0 && b >= 0) cols[static_cast<std::size_t>(b)].push_back({a, Complex{}});
   m.ycol.assign(n_nodes + 1, 0);
   m.yrow.clear();
@@ -286,6 +365,11 @@ void Assembler::finalize() {
   };
   for (auto& sh : m.shunts)
     sh.pos = {ypos(sh.from, sh.from), ypos(sh.to, sh.to), ypos(sh.from, sh.to), ypos(sh.to, sh.from)};
+  for (auto& st : m.stamps) {
+    st.pos.clear();
+    for (int a : st.nodes)
+      for (int b : st.nodes) st.pos.push_back(ypos(a, b));
+  }
   m.refreshY();
 
   // Norton injection per phase of the EMF.
@@ -383,6 +467,23 @@ void Assembler::finalize() {
     d.key_begin.push_back(d.targets.size());
   }
 
+  // Imposed rows: every slot in them, and the diagonal.
+  {
+    std::vector<char> imposed_row(n_, 0);
+    std::size_t count = 0;
+    for (const auto& im : m.imposed)
+      for (int node : im.nodes) {
+        imposed_row[2 * static_cast<std::size_t>(node)] = imposed_row[2 * static_cast<std::size_t>(node) + 1] = 1;
+        m.imposed_diag.push_back(slot(2 * node, 2 * node));
+        m.imposed_diag.push_back(slot(2 * node + 1, 2 * node + 1));
+        ++count;
+      }
+    for (std::size_t c = 0; c < n_; ++c)
+      for (int k = pattern_.col_ptr[c]; k < pattern_.col_ptr[c + 1]; ++k)
+        if (imposed_row[static_cast<std::size_t>(pattern_.row_idx[static_cast<std::size_t>(k)])]) m.imposed_slots.push_back(k);
+    m.uset.assign(count, Complex{});
+  }
+
   // @head: phase nodes and the branches from its parent bus (or the source at it).
   const auto& feeder = network_->feeder();
   if (head_bus_ != model::kNoBus) {
@@ -394,13 +495,18 @@ void Assembler::finalize() {
         if (nidx >= 0 && network_->nodes()[static_cast<std::size_t>(nidx)].bus == bus) return true;
       return false;
     };
-    if (parent == model::kNoBus) {
-      m.head_is_source = true;
-      for (const auto& p : network_->sources())
-        if (touches(p, head_bus_)) m.head_upstream.push_back(&p);
-    } else {
-      for (const auto& p : network_->branches())
-        if (touches(p, head_bus_) && touches(p, parent)) m.head_upstream.push_back(&p);
+    // As the power flow's head_power (src/powerflow/results.cpp headInfo): every branch at
+    // @head except those joining the parent bus and one-terminal shunts.
+    const auto& br = network_->branches();
+    for (std::size_t b = 0; b < br.size(); ++b) {
+      const auto& p = br[b];
+      if (p.terminals < 2 || !touches(p, head_bus_)) continue;
+      if (parent != model::kNoBus && touches(p, parent)) continue;
+      m.head_branches.push_back(static_cast<int>(b));
+      int stamp = -1;
+      for (std::size_t s = 0; s < m.stamps.size(); ++s)
+        if (m.stamps[s].cancels == static_cast<int>(b)) stamp = static_cast<int>(s);
+      m.head_branch_stamp.push_back(stamp);
     }
   }
 
@@ -420,6 +526,13 @@ InitReport Assembler::initialize(double tolerance) {
     y0_[2 * k + 1] = u.imag();
   }
   std::fill(yp0_.begin(), yp0_.end(), 0.0);
+  // The power-flow point is checked without imposed voltages (a playback may start elsewhere; the
+  // solver's consistent-start step moves the algebraic unknowns onto it).
+  m.imposed_enabled = false;
+  struct Reenable {
+    Impl& m;
+    ~Reenable() { m.imposed_enabled = true; }
+  } reenable{m};
   for (auto& d : m.devs)
     d.device->initialize(d.op, std::span<double>(y0_).subspan(d.offset, d.nx));
 
@@ -549,9 +662,19 @@ void Assembler::residual(double t, std::span<const double> y, std::span<const do
     for (std::size_t p = 0; p < d.np; ++p)
       for (const auto& [node, a] : d.coeff[p]) {
         if (node < 0) continue;
-        f[2 * static_cast<std::size_t>(node)] -= d.c * a * i[2 * p];
-        f[2 * static_cast<std::size_t>(node) + 1] -= d.c * a * i[2 * p + 1];
+        f[2 * static_cast<std::size_t>(node)] -= d.c * d.k * a * i[2 * p];
+        f[2 * static_cast<std::size_t>(node) + 1] -= d.c * d.k * a * i[2 * p + 1];
       }
+  }
+  if (m.imposed_enabled)
+  for (const auto& im : m.imposed) {  // u_k - u_set,k(t) = 0
+    const std::span<Complex> u(m.uset.data(), im.nodes.size());
+    im.set_point(t, u);
+    for (std::size_t k = 0; k < im.nodes.size(); ++k) {
+      const auto node = static_cast<std::size_t>(im.nodes[k]);
+      f[2 * node] = y[2 * node] - u[k].real();
+      f[2 * node + 1] = y[2 * node + 1] - u[k].imag();
+    }
   }
 }
 
@@ -575,6 +698,8 @@ void Assembler::jacobian(double t, std::span<const double> y, std::span<const do
     d.device->jacobian(ctx, y.subspan(d.offset, d.nx), yp.subspan(d.offset, d.nx),
                        std::span<const double>(m.v.data(), 2 * d.np), cj, sink);
   }
+  for (int k : m.imposed_slots) values[static_cast<std::size_t>(k)] = 0.0;
+  for (int k : m.imposed_diag) values[static_cast<std::size_t>(k)] = 1.0;
 }
 
 void Assembler::roots(double t, std::span<const double> y, std::span<const double>, std::span<double> g) const {
@@ -587,6 +712,37 @@ void Assembler::roots(double t, std::span<const double> y, std::span<const doubl
     d.device->roots(ctx, y.subspan(d.offset, d.nx), std::span<const double>(m.v.data(), 2 * d.np),
                     g.subspan(d.root_offset, d.nroots));
   }
+}
+
+std::size_t Assembler::rootDevice(std::size_t k) const {
+  const auto& devs = impl_->devs;
+  // root offsets increase with the device index: binary search over devices with roots
+  std::size_t lo = 0, hi = devs.size();
+  while (hi - lo > 1) {
+    const std::size_t mid = (lo + hi) / 2;
+    if (devs[mid].root_offset <= k) lo = mid; else hi = mid;
+  }
+  while (lo + 1 < devs.size() && devs[lo].nroots == 0) ++lo;  // skip devices without roots
+  return lo;
+}
+
+bool Assembler::onDeviceRoots(std::size_t di, double t, std::span<double> y, std::span<const int> fired) {
+  auto& m = *impl_;
+  auto& d = m.devs.at(di);
+  if (d.nroots == 0) return false;
+  Context ctx;
+  ctx.t = t;
+  m.portVoltages(d, y);
+  return d.device->onRoot(ctx, y.subspan(d.offset, d.nx), std::span<const double>(m.v.data(), 2 * d.np),
+                          fired.subspan(d.root_offset, d.nroots));
+}
+
+std::string Assembler::rootName(std::size_t k) const {
+  for (const auto& d : impl_->devs)
+    if (k >= d.root_offset && k < d.root_offset + d.nroots)
+      return "device " + std::string(d.device->kind()) + " " + d.device->name() + " / root " +
+             std::to_string(k - d.root_offset);
+  return "root " + std::to_string(k);
 }
 
 bool Assembler::onRoots(double t, std::span<double> y, std::span<const int> fired) {
@@ -609,6 +765,15 @@ void Assembler::setShunt(std::size_t shunt, std::complex<double> admittance_siem
   if (impl_->finalized) impl_->refreshY();
 }
 
+void Assembler::setBranchStampScale(std::size_t stamp, double scale) {
+  impl_->stamps.at(stamp).scale = scale;
+  if (impl_->finalized) impl_->refreshY();
+}
+
+void Assembler::setDeviceScale(std::size_t d, double scale) { impl_->devs.at(d).k = scale; }
+double Assembler::deviceScale(std::size_t d) const { return impl_->devs.at(d).k; }
+void Assembler::setHeadExcludedDevices(std::vector<std::size_t> devices) { impl_->head_excluded = std::move(devices); }
+
 void Assembler::setSourceEmfScale(std::array<double, 3> at_t0, double t0, std::array<double, 3> slope_per_s) {
   impl_->emf_at = at_t0;
   impl_->emf_t0 = t0;
@@ -625,30 +790,57 @@ std::array<double, 3> Assembler::headVoltagePu(std::span<const double> y) const 
 std::array<std::complex<double>, 3> Assembler::headPowerVa(std::span<const double> y) const {
   const auto& m = *impl_;
   std::array<Complex, 3> out{};
-  const auto s = m.emfScale(m.emf_t0);
-  for (std::size_t si = 0; si < m.head_upstream.size(); ++si) {
-    const auto& p = *m.head_upstream[si];
+  const auto& br = network_->branches();
+  std::vector<Complex> vc, ic;
+  for (std::size_t h = 0; h < m.head_branches.size(); ++h) {
+    const auto& p = br[static_cast<std::size_t>(m.head_branches[h])];
+    double factor = 1.0;  // an opened switch carries nothing
+    if (m.head_branch_stamp[h] >= 0) factor = 1.0 - m.stamps[static_cast<std::size_t>(m.head_branch_stamp[h])].scale;
+    if (factor == 0.0) continue;
     const std::size_t order = p.nodes.size();
-    std::vector<Complex> vc(order), ec(order);
-    for (std::size_t a = 0; a < order; ++a) {
+    vc.assign(order, Complex{});
+    for (std::size_t a = 0; a < order; ++a)
       if (p.nodes[a] >= 0) vc[a] = nodeVoltagePu(y, p.nodes[a]) * m.vb[static_cast<std::size_t>(p.nodes[a])];
-      if (m.head_is_source) {
-        const auto& srcs = network_->sources();
-        const auto idx = static_cast<std::size_t>(&p - srcs.data());
-        const int ph = p.node_nums[a] - 1;
-        if (idx < srcs.size() && ph >= 0 && ph < 3) ec[a] = network_->sourceEmf()[idx][a] * s[static_cast<std::size_t>(ph)];
-      }
-    }
     for (std::size_t a = 0; a < order; ++a) {
       if (p.nodes[a] < 0) continue;
       const auto& info = network_->nodes()[static_cast<std::size_t>(p.nodes[a])];
       if (info.bus != head_bus_ || info.node < 1 || info.node > 3) continue;
       Complex i{};
-      for (std::size_t b = 0; b < order; ++b) i += p.y[a * order + b] * (vc[b] - ec[b]);
-      out[static_cast<std::size_t>(info.node - 1)] -= vc[a] * std::conj(i);  // into the element -> into the feeder
+      for (std::size_t b = 0; b < order; ++b) i += p.y[a * order + b] * vc[b];
+      out[static_cast<std::size_t>(info.node - 1)] += factor * vc[a] * std::conj(i);  // into the branch = into the feeder
+    }
+  }
+  for (std::size_t d : m.head_excluded) {
+    const auto s = nodePowers(d, y);
+    for (const auto& [node, va] : s) {
+      const auto& info = network_->nodes()[static_cast<std::size_t>(node)];
+      if (info.node >= 1 && info.node <= 3) out[static_cast<std::size_t>(info.node - 1)] -= va;
     }
   }
   return out;
+}
+
+std::vector<std::pair<int, std::complex<double>>> Assembler::nodePowers(std::size_t di, std::span<const double> y) const {
+  const auto& m = *impl_;
+  const auto& d = m.devs.at(di);
+  m.portVoltages(d, y);
+  std::vector<double> xdot(d.nx, 0.0), f(d.nx, 0.0), i(2 * d.np, 0.0);
+  Context ctx;
+  d.device->residual(ctx, y.subspan(d.offset, d.nx), xdot, std::span<const double>(m.v.data(), 2 * d.np), f, i);
+  std::vector<std::pair<int, Complex>> out;
+  for (std::size_t p = 0; p < d.np; ++p)
+    for (const auto& [node, a] : d.coeff[p]) {
+      if (node < 0) continue;
+      const Complex cur = d.c * d.k * a * Complex(i[2 * p], i[2 * p + 1]);  // pu of the node's Ib
+      out.push_back({node, nodeVoltagePu(y, node) * std::conj(cur) * kSystemBaseVa});
+    }
+  return out;
+}
+
+std::complex<double> Assembler::devicePowerVa(std::size_t d, std::span<const double> y) const {
+  Complex s{};
+  for (const auto& [node, va] : nodePowers(d, y)) s += va;
+  return s;
 }
 
 std::size_t Assembler::deviceCount() const { return impl_->devs.size(); }

@@ -183,7 +183,10 @@ std::vector<LoadPoint> loadPoints(const BaseCase& b) {
     if (lf) {
       const double base = loadElementBase(l);
       Complex sum{};
-      for (const auto& v : lf->voltage) sum += rotatedPu(v, base, b.angle_ref);
+      for (const auto& v : lf->voltage) {
+        sum += rotatedPu(v, base, b.angle_ref);
+        p.rotations.push_back(rotation(v, b.angle_ref));
+      }
       p.v_customer = lf->voltage.empty() ? Complex{} : sum / static_cast<double>(lf->voltage.size());
       p.s_actual = lf->power;
     }

@@ -38,6 +38,8 @@ struct LoadPoint {
   int section = -1;
   double kw = 0.0, kvar = 0.0;  // nominal
   Complex v_customer;           // pu, rotated (section voltage definition)
+  std::vector<double> rotations;  // per phase element, the base case's 30-degree rotation (rad):
+                                  // a property of the connection, reused at off-design points
   Complex v_primary;            // pu at its service transformer's primary (= v_customer without)
   Complex s_actual;             // VA drawn in the base case
   int service_xfmr = -1;        // transformer index or -1

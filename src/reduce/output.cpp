@@ -66,7 +66,7 @@ std::string reductionJson(const Reduction& r) {
     x["voltage_min_pu"] = finite(s.v_min_pu);
     x["voltage_max_pu"] = finite(s.v_max_pu);
     x["z1_ohm"] = {finite(s.z1_ohm.real()), finite(s.z1_ohm.imag())};
-    x["service_transformer"] = {{"kva", finite(s.xfmr_kva)}, {"r_pct", finite(s.xfmr_r_pct)}, {"x_pct", finite(s.xfmr_x_pct)}};
+    x["service_transformer"] = {{"kva", finite(s.xfmr_kva)}, {"r_pct", finite(s.xfmr_r_pct)}, {"x_pct", finite(s.xfmr_x_pct)}, {"tap", finite(s.xfmr_tap)}};
     x["capacitor_kvar"] = finite(s.capacitor_kvar);
     x["charging_kvar"] = finite(s.charging_kvar);
     x["phase_kw"] = {finite(s.phase_kw[0]), finite(s.phase_kw[1]), finite(s.phase_kw[2])};

@@ -2,17 +2,17 @@
 // References: A. C. Hindmarsh, R. Serban et al., "User Documentation for IDA v6.4" (SUNDIALS):
 // IDAInit/IDASVtolerances/IDASetId (4.5.1-4.5.8), IDACalcIC with IDA_YA_YDP_INIT (4.5.5),
 // IDASetStopTime and IDASolve return flags (4.5.7), IDARootInit/IDAGetRootInfo (4.5.6),
-// IDAReInit (4.5.11), sparse Jacobian in CSC for SUNLinSol_KLU (9.1.3, 10.9).
+// IDAReInit (4.5.11), sparse Jacobian in CSC for KLU (klu_linear_solver.hpp keeps its analysis).
 #include "feederlab/solver/ida_solver.hpp"
 
 #include <ida/ida.h>
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_context.h>
-#include <sunlinsol/sunlinsol_klu.h>
 #include <sunmatrix/sunmatrix_sparse.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <limits>
@@ -20,6 +20,7 @@
 #include <string>
 
 #include "feederlab/core/error.hpp"
+#include "klu_linear_solver.hpp"
 
 namespace feederlab::solver {
 
@@ -38,6 +39,54 @@ struct IdaSolver::Impl {
   std::string last_message;    // from IDA's error handler
   std::string callback_error;  // exception text from a callback
   SolverStats counts;
+  bool started = false;
+  std::vector<double> y_before;
+
+  // onRoots left every unknown within a tenth of its absolute tolerance (a clamp that moves a
+  // state by rounding) or within options.ignored_reset: IDA's history stays valid (the small
+  // reset is dropped: IDA keeps its own value).
+  bool statesKept() {
+    const auto y = span(yy), a = span(atol);
+    for (std::size_t j = 0; j < n; ++j)
+      if (std::abs(y[j] - y_before[j]) > std::max(0.1 * a[j], options.ignored_reset)) return false;
+    return true;
+  }
+  long steps_before = 0;  // steps of the integrations before the last IDAReInit
+  std::vector<double> g_before, g_after;
+
+  std::vector<double>& rootsNow(std::vector<double>& g) {
+    g.assign(assembler->rootCount(), 1.0);
+    if (!g.empty()) assembler->roots(t, span(yy), span(yp), g);
+    return g;
+  }
+
+  // A discontinuity (event at a stop, or a mode change) can move a root function across zero
+  // without IDA seeing a crossing (IDA only watches sign changes during a step). After each
+  // re-initialization the roots are compared with their values before it (`g_before`, in the
+  // same device modes); crossed ones are forwarded to the devices as fired, and the whole is
+  // repeated while devices change modes (at most 20 rounds).
+  void restartAndSettle(double t_next) {
+    for (int round = 0; round < 20; ++round) {
+      reinit(t_next);
+      if (assembler->rootCount() == 0) return;
+      rootsNow(g_after);
+      bool any = false;
+      auto sgn = [](double x) { return x > 0.0 ? 1 : (x < 0.0 ? -1 : 0); };
+      for (std::size_t k = 0; k < g_after.size(); ++k) {
+        const int sb = sgn(g_before[k]), sa = sgn(g_after[k]);
+        fired[k] = (sb != 0 && sa != sb) ? (g_after[k] > g_before[k] ? 1 : -1) : 0;
+        any |= fired[k] != 0;
+      }
+      if (!any) return;
+      ++counts.root_returns;
+      const bool changed = assembler->onRoots(t, span(yy), fired);
+      if (!changed) return;
+      rootsNow(g_before);  // new modes, same point: the reference for the next round
+    }
+  }
+
+  double t_first_sample = 0.0;
+  bool has_first_sample = false;
 
   ~Impl() {
     if (mem) IDAFree(&mem);
@@ -69,6 +118,17 @@ struct IdaSolver::Impl {
       } catch (const std::exception& e) {
         os << "; residual not evaluable: " << e.what();
       }
+      // Root functions that vanish at t (IDA refuses a root that stays at zero after a restart).
+      if (assembler->rootCount() > 0) {
+        std::vector<double> g(assembler->rootCount(), 1.0);
+        try {
+          assembler->roots(t, span(yy), span(yp), g);
+          int listed = 0;
+          for (std::size_t k = 0; k < g.size() && listed < 5; ++k)
+            if (g[k] == 0.0) os << (listed++ ? ", " : "; zero root functions: ") << assembler->rootName(k);
+        } catch (const std::exception&) {
+        }
+      }
     }
     throw core::NumericalError(os.str());
   }
@@ -86,6 +146,7 @@ struct IdaSolver::Impl {
     try {
       auto f = s->span(rr);
       s->assembler->residual(tt, s->span(y), s->span(ydot), f);
+      ++s->counts.residual_evals;
       for (double v : f)
         if (!std::isfinite(v)) return 1;  // recoverable: IDA cuts the step
       return 0;
@@ -131,9 +192,16 @@ struct IdaSolver::Impl {
     s->last_message = std::string(module ? module : "") + "/" + (function ? function : "") + ": " + (msg ? msg : "");
   }
 
+  // IDAReInit zeroes IDA's step counter: keep the total.
+  void restart() {
+    long v = 0;
+    if (IDAGetNumSteps(mem, &v) == IDA_SUCCESS) steps_before += v;
+    check("IDAReInit", IDAReInit(mem, t, yy, yp));
+  }
+
   // After a discontinuity at t: IDAReInit, then consistent algebraic y and differential y'.
   void reinit(double t_next) {
-    check("IDAReInit", IDAReInit(mem, t, yy, yp));
+    restart();
     const double tout1 = t + std::max(1e-6, std::min(1e-3, t_next - t));
     check("IDACalcIC", IDACalcIC(mem, IDA_YA_YDP_INIT, tout1));
     check("IDAGetConsistentIC", IDAGetConsistentIC(mem, yy, yp));
@@ -166,18 +234,27 @@ IdaSolver::IdaSolver(dae::Assembler& assembler, IdaOptions options, double t0) :
   m.check("IDASetId", IDASetId(m.mem, m.id));
   m.check("IDASetMaxNumSteps", IDASetMaxNumSteps(m.mem, options.max_steps_per_call));
   if (options.max_step_s > 0.0) m.check("IDASetMaxStep", IDASetMaxStep(m.mem, options.max_step_s));
+  // Consistent restarts after events: full Newton steps (the feeder's node rows reach 1e6 pu
+  // admittances next to O(1) device rows and the line search stalls on the badly scaled norm; a
+  // source step is nearly linear in the node voltages, so full steps converge), and more room.
+  m.check("IDASetLineSearchOffIC", IDASetLineSearchOffIC(m.mem, SUNTRUE));
+  m.check("IDASetMaxNumItersIC", IDASetMaxNumItersIC(m.mem, 25));
+  m.check("IDASetMaxNumJacsIC", IDASetMaxNumJacsIC(m.mem, 8));
+  if (options.suppress_algebraic_error) m.check("IDASetSuppressAlg", IDASetSuppressAlg(m.mem, SUNTRUE));
+  if (options.max_order != 5) m.check("IDASetMaxOrd", IDASetMaxOrd(m.mem, options.max_order));
 
   const auto& pat = assembler.jacobianPattern();
   m.jvals.assign(pat.row_idx.size(), 0.0);
   m.jac = m.checkPtr("SUNSparseMatrix",
                      SUNSparseMatrix(n, n, static_cast<sunindextype>(std::max<std::size_t>(1, pat.row_idx.size())),
                                      CSC_MAT, m.ctx));
-  m.ls = m.checkPtr("SUNLinSol_KLU", SUNLinSol_KLU(m.yy, m.jac, m.ctx));
+  m.ls = m.checkPtr("KLU linear solver", makeKeptSymbolicKlu(m.ctx));
   m.check("IDASetLinearSolver", IDASetLinearSolver(m.mem, m.ls, m.jac));
   m.check("IDASetJacFn", IDASetJacFn(m.mem, &Impl::jacobianFn));
   if (assembler.rootCount() > 0) {
     m.fired.assign(assembler.rootCount(), 0);
-    m.check("IDARootInit", IDARootInit(m.mem, static_cast<int>(assembler.rootCount()), &Impl::rootFn));
+    if (options.root_location == RootLocation::Exact)
+      m.check("IDARootInit", IDARootInit(m.mem, static_cast<int>(assembler.rootCount()), &Impl::rootFn));
   }
 }
 
@@ -194,10 +271,14 @@ void IdaSolver::run(double t_end, std::span<const double> stop_times, const std:
   stops.erase(std::unique(stops.begin(), stops.end()), stops.end());
   stops.push_back(t_end);
 
-  auto record = [&] {
+  auto record = [&](double t, std::span<const double> y, std::span<const double> yp) {
+    if (!m.has_first_sample) m.t_first_sample = t, m.has_first_sample = true;
+    if (recorder->on_sample) {
+      recorder->on_sample(t, y, yp);
+      return;
+    }
     Sample s;
-    s.t = m.t;
-    const auto y = m.span(m.yy);
+    s.t = t;
     s.head_v_pu = m.assembler->headVoltagePu(y);
     for (const auto& p : m.assembler->headPowerVa(y)) {
       s.head_p_mw += p.real() / 1e6;
@@ -206,14 +287,22 @@ void IdaSolver::run(double t_end, std::span<const double> stop_times, const std:
     for (int node : recorder->probe_nodes) s.probes.push_back(std::abs(m.assembler->nodeVoltagePu(y, node)));
     recorder->samples.push_back(std::move(s));
   };
+  auto consistentStart = [&] {
+    if (m.options.consistent_start && !m.started) {
+      m.rootsNow(m.g_before);
+      m.restartAndSettle(stops.front());
+    }
+    m.started = true;
+  };
   long k_out = 0;
   double t_origin = m.t;
   if (recorder) {
     if (!(recorder->interval_s > 0.0)) throw core::NumericalError("recorder interval must be > 0");
-    if (recorder->samples.empty()) {
-      record();
+    if (!m.has_first_sample) {
+      consistentStart();
+      record(m.t, m.span(m.yy), m.span(m.yp));
     } else {
-      t_origin = recorder->samples.front().t;
+      t_origin = m.t_first_sample;
     }
     k_out = static_cast<long>(std::floor((m.t - t_origin) / recorder->interval_s + 1e-9)) + 1;
   }
@@ -221,7 +310,119 @@ void IdaSolver::run(double t_end, std::span<const double> stop_times, const std:
     return recorder ? t_origin + static_cast<double>(k_out) * recorder->interval_s
                     : std::numeric_limits<double>::infinity();
   };
+  consistentStart();
 
+  if (m.options.root_location == RootLocation::StepEnd) {
+    // One internal step at a time; outputs interpolated (IDAGetDky) inside the last step;
+    // roots compared between step ends.
+    const std::size_t nr = m.assembler->rootCount();
+    std::vector<double> g_prev, g_new, yo(m.n), ypo(m.n);
+    N_Vector vyo = N_VMake_Serial(static_cast<sunindextype>(m.n), yo.data(), m.ctx);
+    N_Vector vypo = N_VMake_Serial(static_cast<sunindextype>(m.n), ypo.data(), m.ctx);
+    struct Free {
+      N_Vector a, b;
+      ~Free() { N_VDestroy(a), N_VDestroy(b); }
+    } free_vectors{vyo, vypo};
+    if (nr > 0) m.rootsNow(g_prev);
+    double t_lo = m.t;
+    std::vector<std::size_t> touched;
+    std::vector<double> t_dev;
+    // The point of the last mode change continued without re-initialization, kept until an
+    // output is recorded after it (the series never goes back in time).
+    bool have_checkpoint = false;
+    long steps_since_output = 0;
+    double ck_t = 0.0;
+    std::vector<double> ck_y, ck_yp, ck_g;
+    std::size_t si = 0;
+    m.check("IDASetStopTime", IDASetStopTime(m.mem, stops[si]));
+    while (true) {
+      realtype tret = m.t;
+      m.callback_error.clear();
+      const int flag = IDASolve(m.mem, stops[si], &tret, m.yy, m.yp, IDA_ONE_STEP);
+      if (flag < 0 && have_checkpoint) {
+        // A mode change continued without re-initialization that IDA's corrector cannot follow:
+        // back to the point of the mode change (no output recorded since), re-initialize there
+        // (IDAReInit + IDACalcIC) and go on.
+        have_checkpoint = false;
+        m.t = ck_t;
+        std::ranges::copy(ck_y, m.span(m.yy).begin());
+        std::ranges::copy(ck_yp, m.span(m.yp).begin());
+        m.g_before = ck_g;
+        m.restartAndSettle(stops[si]);
+        if (nr > 0) m.rootsNow(g_prev);
+        t_lo = m.t;
+        continue;
+      }
+      if (flag < 0) m.fail("IDASolve", flag);
+      m.t = tret;
+      if (++steps_since_output > m.options.max_steps_per_call) {  // as IDASetMaxNumSteps in IDA_NORMAL
+        m.last_message = "more than " + std::to_string(m.options.max_steps_per_call) + " steps between two output times";
+        m.fail("IDASolve", IDA_TOO_MUCH_WORK);
+      }
+      const double tol = 1e-9 * std::max(1.0, std::abs(m.t));
+      while (recorder && nextOut() <= m.t + tol) {  // outputs inside the step just taken
+        const double to = nextOut();
+        have_checkpoint = false;
+        steps_since_output = 0;
+        if (std::abs(to - m.t) <= tol) {
+          record(to, m.span(m.yy), m.span(m.yp));
+        } else {
+          m.check("IDAGetDky", IDAGetDky(m.mem, to, 0, vyo));
+          m.check("IDAGetDky", IDAGetDky(m.mem, to, 1, vypo));
+          record(to, yo, ypo);
+        }
+        ++k_out;
+      }
+      if (nr > 0) {  // crossings in (t_lo, t]: per device, at the earliest interpolated time
+        m.rootsNow(g_new);
+        touched.clear();
+        std::fill(m.fired.begin(), m.fired.end(), 0);
+        for (std::size_t k = 0; k < nr; ++k) {
+          const double a = g_prev[k], b = g_new[k];
+          if (a == 0.0 || ((a > 0.0) == (b > 0.0) && b != 0.0)) continue;
+          m.fired[k] = b > a ? 1 : -1;
+          const double tc = t_lo + (m.t - t_lo) * std::clamp(a / (a - b), 0.0, 1.0);
+          const std::size_t d = m.assembler->rootDevice(k);
+          if (t_dev.size() <= d) t_dev.resize(m.assembler->deviceCount(), 0.0);
+          if (touched.empty() || touched.back() != d) touched.push_back(d), t_dev[d] = tc;
+          t_dev[d] = std::min(t_dev[d], tc);
+        }
+        if (!touched.empty()) {
+          ++m.counts.root_returns;
+          m.y_before.assign(m.span(m.yy).begin(), m.span(m.yy).end());
+          bool changed = false;
+          for (std::size_t d : touched) changed |= m.assembler->onDeviceRoots(d, t_dev[d], m.span(m.yy), m.fired);
+          if (changed) {
+            if (!m.options.restart_on_mode_change && m.statesKept()) {
+              ++m.counts.mode_changes;
+              have_checkpoint = true;
+              ck_t = m.t;
+              ck_y.assign(m.span(m.yy).begin(), m.span(m.yy).end());
+              ck_yp.assign(m.span(m.yp).begin(), m.span(m.yp).end());
+              m.rootsNow(ck_g);  // new modes at the old point: the reference after a re-initialization
+            } else {
+              m.rootsNow(m.g_before);
+              m.restartAndSettle(stops[si]);
+            }
+            m.rootsNow(g_new);  // the new modes' functions are the reference from here
+          }
+        }
+        std::swap(g_prev, g_new);
+      }
+      t_lo = m.t;
+      if (std::abs(m.t - stops[si]) <= tol) {
+        if (++si == stops.size()) break;
+        m.rootsNow(m.g_before);
+        if (on_stop) on_stop(m.t);
+        m.restartAndSettle(stops[si]);
+        if (nr > 0) m.rootsNow(g_prev);
+        m.check("IDASetStopTime", IDASetStopTime(m.mem, stops[si]));
+      }
+    }
+    return;
+  }
+
+  bool after_plain_root = false;  // the last return was a root that changed nothing
   std::size_t si = 0;
   while (si < stops.size()) {
     const double tstop = stops[si];
@@ -229,25 +430,53 @@ void IdaSolver::run(double t_end, std::span<const double> stop_times, const std:
     const double tout = std::min(nextOut(), tstop);
     realtype tret = m.t;
     m.callback_error.clear();
-    const int flag = IDASolve(m.mem, tout, &tret, m.yy, m.yp, IDA_NORMAL);
-    m.t = tret;
+    // A root or restart a hair before tout: IDA cannot start towards it; take it as reached
+    // (the state changes by O(1e-12 s) of dynamics).
+    const bool reached = tout - m.t <= 1e-10 * std::max(1.0, std::abs(tout));
+    const int flag = reached ? IDA_SUCCESS : IDASolve(m.mem, tout, &tret, m.yy, m.yp, IDA_NORMAL);
+    m.t = reached ? tout : tret;
+    if (flag == IDA_ILL_INPUT && after_plain_root) {
+      // IDA's check after a root return (IDARcheck2) refuses a root function that is still
+      // exactly zero a hair later (a device mode whose root function rests at zero); after
+      // IDAReInit such a function is only deactivated until it moves away (IDARcheck1).
+      after_plain_root = false;
+      m.restart();
+      continue;
+    }
+    after_plain_root = false;
     if (flag < 0) m.fail("IDASolve", flag);
     if (flag == IDA_ROOT_RETURN) {
       ++m.counts.root_returns;
       m.check("IDAGetRootInfo", IDAGetRootInfo(m.mem, m.fired.data()));
-      if (m.assembler->onRoots(m.t, m.span(m.yy), m.fired)) m.reinit(tstop);
+      m.y_before.assign(m.span(m.yy).begin(), m.span(m.yy).end());
+      if (m.assembler->onRoots(m.t, m.span(m.yy), m.fired)) {
+        if (!m.options.restart_on_mode_change && m.statesKept()) {
+          // Equations changed, states did not: IDA continues from its history; its corrector
+          // lands on the new algebraic solution and, with the algebraic variables out of the
+          // error test (suppress_algebraic_error), the jump costs a few Newton iterations
+          // instead of a restart at order 1 with a tiny step and a consistent-IC solve.
+          ++m.counts.mode_changes;
+          after_plain_root = true;
+          continue;
+        }
+        m.rootsNow(m.g_before);
+        m.restartAndSettle(tstop);
+      } else {
+        after_plain_root = true;  // continue without a restart
+      }
       continue;
     }
     const double tol = 1e-9 * std::max(1.0, std::abs(m.t));
     if (recorder && std::abs(m.t - nextOut()) <= tol) {
-      record();
+      record(m.t, m.span(m.yy), m.span(m.yp));
       ++k_out;
     }
     if (std::abs(m.t - tstop) <= tol) {
       ++si;
       if (si < stops.size()) {  // an event time (not t_end)
+        m.rootsNow(m.g_before);
         if (on_stop) on_stop(m.t);
-        m.reinit(stops[si]);
+        m.restartAndSettle(stops[si]);
       }
     }
   }
@@ -260,8 +489,7 @@ std::span<const double> IdaSolver::yp() const { return impl_->span(impl_->yp); }
 SolverStats IdaSolver::stats() const {
   SolverStats s = impl_->counts;
   long v = 0;
-  if (IDAGetNumSteps(impl_->mem, &v) == IDA_SUCCESS) s.steps = v;
-  if (IDAGetNumResEvals(impl_->mem, &v) == IDA_SUCCESS) s.residual_evals = v;
+  if (IDAGetNumSteps(impl_->mem, &v) == IDA_SUCCESS) s.steps = impl_->steps_before + v;
   return s;
 }
 

@@ -19,16 +19,36 @@
 // time between two solver stops. Shunts (faults) are admittance stamps registered before
 // finalize(); they are part of the fixed sparsity pattern and switched by value.
 //
-// Use: Assembler(network, pf) -> addDevice(...)*, addShunt(...)* -> finalize() -> initialize().
+// Switchable branch stamps (switch open/close events) are admittance matrices between network
+// nodes registered before finalize() like shunts; a scale in [0, 1] switches them by value (an
+// opened switch is a stamp of minus its primitive admittance with scale 1).
+//
+// Imposed voltages (voltage playback): the node rows of the chosen nodes are replaced by
+//   F_k = u_k - u_set,k(t) = 0   (re and im rows)
+// so the node is an ideal voltage source; what the rest of the network (source EMF included) would
+// inject there is ignored. At @head this cuts the source path entirely: the feeder sees only the
+// recorded voltage. The Jacobian rows of those nodes become identity rows.
+//
+// Load steps: every device's current coupling c_d can be scaled (setDeviceScale): more or fewer
+// identical units at the same terminal.
+//
+// Head measurement (cli.md "Head P/Q"): the power through every branch at @head except those back
+// to the parent bus and one-terminal shunts (as the power flow's head_power), minus the power of
+// the devices named by setHeadExcludedDevices() (source-side loads beyond @head).
+//
+// Use: Assembler(network, pf) -> addDevice(...)*, addShunt(...)*, addBranchStamp(...)*,
+// addImposedVoltage(...)* -> finalize() -> initialize().
 // Devices never see global indices: the assembler hands them spans (device.hpp).
 #pragma once
 
 #include <array>
 #include <complex>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "feederlab/dae/device.hpp"
@@ -75,6 +95,16 @@ class Assembler {
   // A shunt admittance (siemens) between two network nodes (-1 = ground), inactive (zero) until
   // setShunt(). Returns the shunt index.
   std::size_t addShunt(std::string name, int from, int to);
+  // A switchable admittance stamp (siemens, row-major, order nodes.size(); nodes are network node
+  // indices, -1 = ground), inactive (scale 0) until setBranchStampScale(). `cancels_branch`: index
+  // into network().branches() of the branch this stamp cancels (an opened switch), so that the
+  // head measurement drops that branch's flow in proportion to the scale; -1 otherwise.
+  std::size_t addBranchStamp(std::string name, std::vector<int> nodes, std::vector<std::complex<double>> y_siemens,
+                             int cancels_branch = -1);
+  // Per-phase set-point of imposed nodes: u_pu[k] for nodes[k], pu of each node's base, at time t.
+  using VoltageFunction = std::function<void(double t, std::span<std::complex<double>> u_pu)>;
+  // Imposes u_set(t) at the given nodes (voltage playback). At most one imposed set per node.
+  void addImposedVoltage(std::string name, std::vector<int> nodes, VoltageFunction set_point);
   // Builds the index map and the sparsity pattern; no devices or shunts may be added after it.
   void finalize();
 
@@ -103,6 +133,12 @@ class Assembler {
   // Discrete modes: concatenated device roots.
   std::size_t rootCount() const { return root_count_; }
   void roots(double t, std::span<const double> y, std::span<const double> yp, std::span<double> g) const;
+  // Device owning global root k, and the roots of one device only (fired is the global vector;
+  // entries of other devices are ignored). True when the device changed states or equations.
+  std::size_t rootDevice(std::size_t k) const;
+  bool onDeviceRoots(std::size_t d, double t, std::span<double> y, std::span<const int> fired);
+  // "device composite 671 / root 3" for a global root index (diagnostics).
+  std::string rootName(std::size_t k) const;
   // Forwards fired roots (IDA's directions) to the devices; device states may be reset in y.
   // True when any device changed states or equations.
   bool onRoots(double t, std::span<double> y, std::span<const int> fired);
@@ -112,6 +148,12 @@ class Assembler {
   // Source EMF magnitude per phase (a, b, c) relative to the power-flow EMF:
   // scale(t) = at_t0 + slope * (t - t0), for t from t0 until the next call.
   void setSourceEmfScale(std::array<double, 3> at_t0, double t0 = 0.0, std::array<double, 3> slope_per_s = {});
+  void setBranchStampScale(std::size_t stamp, double scale);
+  // Current coupling of device d scaled by `scale` (1 = as built): load steps.
+  void setDeviceScale(std::size_t d, double scale);
+  double deviceScale(std::size_t d) const;
+  // Devices whose power is taken out of headPowerVa() (source-side loads beyond @head).
+  void setHeadExcludedDevices(std::vector<std::size_t> devices);
 
   // Measurements (y in the assembler's layout).
   const powerflow::Network& network() const { return *network_; }
@@ -121,9 +163,12 @@ class Assembler {
   model::BusId headBus() const { return head_bus_; }
   // |V| per phase a/b/c at @head in pu (0 for a missing phase).
   std::array<double, 3> headVoltagePu(std::span<const double> y) const;
-  // Complex power (VA) per phase into the feeder at @head, through the branches from the parent
-  // bus (or delivered by the source when @head is the source bus).
+  // Complex power (VA) per phase into the feeder at @head: through the branches leaving @head
+  // (not those to the parent bus, not shunts), minus the excluded devices' power.
   std::array<std::complex<double>, 3> headPowerVa(std::span<const double> y) const;
+  // Complex power (VA) drawn by device d from the network at y (sum over its ports), with the
+  // device's scale applied.
+  std::complex<double> devicePowerVa(std::size_t d, std::span<const double> y) const;
 
   std::size_t deviceCount() const;
   const Device& device(std::size_t d) const;
@@ -133,6 +178,9 @@ class Assembler {
   struct Impl;  // implementation detail (src/dae/assembler.cpp)
 
  private:
+  // Per network node touched by device d: complex power (VA) the device draws there.
+  std::vector<std::pair<int, std::complex<double>>> nodePowers(std::size_t d, std::span<const double> y) const;
+
   std::unique_ptr<Impl> impl_;
   const powerflow::Network* network_;
   int nodes_ = 0;

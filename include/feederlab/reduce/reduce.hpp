@@ -95,6 +95,12 @@ struct HeadLoading {
 // ratio of error to tolerance (base case and off-design) is kept.
 enum class Topology { Auto, Chain, Comb };
 
+// How each section's equivalent line is obtained. Fitted: the chain formula Z_k = (V_{k-1} -
+// V_k) / I_k (complex, reduction.md 2.5). Physical: Z_k = Σ Z_b W_b² of the section's lines (fixed)
+// and the section's |V̄_k| met by the tap of its aggregated service transformer (chain topology).
+// Auto: all variants are built, the smallest worst error/tolerance ratio is kept.
+enum class Equivalent { Auto, Fitted, Physical };
+
 struct Options {
   std::optional<int> sections;  // nullopt = auto
   int max_sections = 8;         // cap of auto
@@ -110,6 +116,7 @@ struct Options {
   int motor_d_blocks = 3;              // sub-blocks per section (1 disables the spread)
   double motor_d_min_spread_pu = 0.002;  // below this in-section spread, one block
   Topology topology = Topology::Auto;
+  Equivalent equivalent = Equivalent::Auto;
   bool loss_correction = true;
   bool physical_angle = false;  // EXPERIMENTAL: equivalents along the lines' own Σ Z_b W_b² angle,
                                 // |V| kept; does not converge to 1e-8 on the test feeders yet
@@ -131,6 +138,7 @@ struct SectionInfo {
   double v_min_pu = 0.0, v_max_pu = 0.0;  // customer-voltage spread in the section (full)
   std::complex<double> z1_ohm;        // equivalent line, positive sequence
   double xfmr_kva = 0.0, xfmr_r_pct = 0.0, xfmr_x_pct = 0.0;  // aggregated service transformer
+  double xfmr_tap = 1.0;              // its secondary tap (lateral regulators; physical equivalents)
   double capacitor_kvar = 0.0, charging_kvar = 0.0;  // at rated voltage
   std::vector<std::string> load_names;  // reduced loads (sub-blocks)
   std::vector<double> block_v_pu;       // mean customer voltage of each sub-block (full feeder)

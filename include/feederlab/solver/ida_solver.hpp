@@ -22,11 +22,39 @@
 
 namespace feederlab::solver {
 
+// How device root functions (discrete modes) are located:
+//   Exact    IDA's root finding (IDARootInit): every crossing located to ~1e-14 s and returned
+//            one by one; for single devices and validation against reference instants;
+//   StepEnd  the root functions are evaluated once per internal step (IDA_ONE_STEP); every
+//            crossing in the step is handed to its device together, with the crossing time
+//            interpolated linearly within the step (timers start there) and the mode taking
+//            effect from the step end (lag <= one step; cap it with max_step_s). A feeder has
+//            thousands of near-simultaneous crossings after a disturbance; located one by one
+//            they cost tens of root-function evaluations each.
+enum class RootLocation { Exact, StepEnd };
+
 struct IdaOptions {
   double rtol = 1e-6;
   double node_abs_tolerance = 1e-6;  // pu, node voltage parts
   double max_step_s = 0.0;           // 0: IDA's default (unbounded)
   long max_steps_per_call = 20000;   // IDASetMaxNumSteps
+  int max_order = 5;                 // IDASetMaxOrd (1..5)
+  // IDACalcIC before the first step (the start is not the assembler's consistent y0, e.g. an
+  // imposed playback voltage that differs from the power flow at t0).
+  bool consistent_start = false;
+  // Algebraic unknowns (node voltages, device algebraic states) out of IDA's local error test
+  // (IDASetSuppressAlg): the feeder DAE is index 1, and after a device mode change the algebraic
+  // variables jump; only the differential states carry truncation error.
+  bool suppress_algebraic_error = true;
+  // A device mode change (root) that leaves the states as they are: false = IDA continues from
+  // its history (the corrector finds the new algebraic solution); true = IDAReInit + IDACalcIC as
+  // after an event. A mode change that resets states always re-initializes.
+  bool restart_on_mode_change = false;
+  RootLocation root_location = RootLocation::Exact;
+  // A device state reset (onRoot writing a state) of at most this much (absolute, in the state's
+  // unit) is not worth a re-initialization: it is dropped and IDA continues with its own value.
+  // 0: every reset beyond a tenth of the absolute tolerance re-initializes.
+  double ignored_reset = 0.0;
 };
 
 struct Sample {
@@ -37,19 +65,28 @@ struct Sample {
   std::vector<double> probes;  // |V| pu at the recorder's probe nodes
 };
 
+// Called at every output time with the solver's state (before any event at that time is applied).
+using SampleCallback = std::function<void(double t, std::span<const double> y, std::span<const double> yp)>;
+
 // Samples at t0 and every `interval_s` (times k * interval_s from the first run's start).
 struct Recorder {
   double interval_s = 0.01;
   std::vector<int> probe_nodes;  // network node indices
   std::vector<Sample> samples;
+  // When set, called at every output time; `samples` is then left empty (the caller records).
+  SampleCallback on_sample;
 };
 
+// Totals over the whole run (IDAReInit does not reset them): every residual and Jacobian
+// evaluation counts, those of IDACalcIC included; root_returns counts IDA's root returns and the
+// root crossings found across re-initializations.
 struct SolverStats {
   long steps = 0;
   long residual_evals = 0;
   long jacobian_evals = 0;
   long root_returns = 0;
   long reinits = 0;
+  long mode_changes = 0;  // device mode changes continued without re-initialization
 };
 
 class IdaSolver {

@@ -1,0 +1,82 @@
+// simulate outputs (timeseries.csv, simulation.json), composition specs and the data folder
+// (include/feederlab/sim/simulate.hpp).
+#include <cmath>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "feederlab/core/atomic_file.hpp"
+#include "feederlab/io/composition_reader.hpp"
+#include "feederlab/sim/simulate.hpp"
+
+#ifndef FEEDERLAB_DATA_DIR
+#define FEEDERLAB_DATA_DIR ""
+#endif
+
+namespace feederlab::sim {
+
+namespace {
+
+nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+
+}  // namespace
+
+std::string simulationJson(const Result& r) {
+  nlohmann::json j;
+  j["completed"] = r.completed;
+  j["t_end"] = number(r.t_end);
+  j["steps"] = r.stats.steps;
+  j["residual_evals"] = r.stats.residual_evals;
+  j["jacobian_evals"] = r.stats.jacobian_evals;
+  j["root_returns"] = r.stats.root_returns;
+  j["reinits"] = r.stats.reinits;
+  j["states"] = r.states;
+  j["devices"] = r.devices;
+  j["composite_loads"] = r.composite_loads;
+  j["constant_impedance_loads"] = r.constant_impedance_loads;
+  j["motor_d_p0_kw"] = number(r.motor_d_p0_kw);
+  j["runtime_s"] = number(r.runtime_s);
+  j["integration_s"] = number(r.integration_s);
+  j["failure"] = r.completed ? nlohmann::json(nullptr) : nlohmann::json(r.failure);
+  j["init_residual"] = number(r.init.max_scaled_residual);
+  j["init_worst"] = r.init.worst;
+  j["head_pre_event"] = {{"v_pu", number(r.pre_event.v_pu)},
+                         {"p_kw", number(r.pre_event.p_kw)},
+                         {"q_kvar", number(r.pre_event.q_kvar)}};
+  j["notes"] = r.notes;
+  return j.dump(1) + "\n";
+}
+
+void writeOutputs(const std::filesystem::path& dir, const Result& result) {
+  std::filesystem::create_directories(dir);
+  core::writeTimeSeriesCsv(dir / "timeseries.csv", result.series);
+  core::writeFileAtomic(dir / "simulation.json", simulationJson(result));
+}
+
+model::CompositeSpec readCompositeSpec(const std::filesystem::path& composition_file) {
+  const model::LoadComposition c = io::readComposition(composition_file);
+  model::CompositeSpec s;
+  s.name = c.name;
+  s.fractions = c.fractions;
+  s.parameters = io::readParameterSet(c.parameter_set);
+  s.static_override = c.static_override;
+  return s;
+}
+
+std::filesystem::path dataDir() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("FEEDERLAB_DATA_DIR"); env && *env) return fs::path(env);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    // build/bin/feederlab -> <project>/data; also an installed <prefix>/bin -> <prefix>/share/feederlab/data
+    for (const fs::path& cand : {exe.parent_path().parent_path().parent_path() / "data",
+                                 exe.parent_path().parent_path() / "share" / "feederlab" / "data"})
+      if (fs::exists(cand / "compositions", ec)) return cand;
+  }
+  return fs::path(FEEDERLAB_DATA_DIR);
+}
+
+std::filesystem::path defaultCompositionFile() { return dataDir() / "compositions" / "residential_summer_peak.json"; }
+
+}  // namespace feederlab::sim
