@@ -31,8 +31,7 @@ void registerSweep(CLI::App& app) {
   auto a = std::make_shared<SweepArgs>();
   cmd->add_option("SWEEP", a->sweep_file, "Sweep file (JSON, docs/sweep.md)")->required();
   cmd->add_option("-o,--output", a->out, "Output folder (rerunning into it skips finished cases)");
-  cmd->add_option("--threads", a->threads,
-                  "Worker threads per process (default: all cores; 1 per rank under mpirun)");
+  cmd->add_option("--threads", a->threads, "Worker threads per process (default: all cores; 1 per rank under mpirun)");
   cmd->add_flag("--retry-failed", a->retry_failed, "Run again the cases an earlier run recorded as failed");
   cmd->add_flag("--no-reports", a->no_reports, "Keep only metrics per case (no report.html, series or reduction)");
   cmd->add_flag("--list", a->list, "Print the case ids and exit");
@@ -51,8 +50,10 @@ void registerSweep(CLI::App& app) {
     o.threads = a->threads;
     o.retry_failed = a->retry_failed;
     if (a->no_reports) o.write_reports = 0;
-    if (a->runner == "fake") o.make_runner = [](const sweep::SweepPlan&) { return sweep::fakeRunner(); };
-    else o.make_runner = sweep::studyRunner;
+    if (a->runner == "fake")
+      o.make_runner = [](const sweep::SweepPlan&) { return sweep::fakeRunner(); };
+    else
+      o.make_runner = sweep::studyRunner;
     o.progress = [](const std::string& line) { std::cerr << "sweep: " << line << '\n'; };
     const auto s = sweep::runSweep(o);
     if (!s.root) return;
@@ -60,7 +61,8 @@ void registerSweep(CLI::App& app) {
         "sweep: {} cases ({} run now, {} from earlier runs), {} failed; {:.1f} s on {} rank(s) x {} thread(s)\n"
         "sweep: summary in {}/sweep.html (sweep.json, sweep.csv, timings.json)\n",
         s.cases, s.run, s.reused, s.failed, s.wall_s, s.ranks, s.threads, a->out);
-    if (s.failed > 0) throw ChecksFailed(fmt::format("{} of {} cases failed (errors in sweep.json)", s.failed, s.cases));
+    if (s.failed > 0)
+      throw ChecksFailed(fmt::format("{} of {} cases failed (errors in sweep.json)", s.failed, s.cases));
   });
 }
 

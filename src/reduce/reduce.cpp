@@ -1725,7 +1725,11 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
     bool comb, physical;
     const char* name;
   };
-  for (const Variant v : {Variant{false, false, "chain"}, Variant{true, false, "comb"}, Variant{false, true, "physical chain"}, Variant{true, true, "physical comb"}}) {
+  // Physical first (cheap: fixed lines, taps converge in a few power flows, and they drift less
+  // off-design); the fitted variants (tens of chain sweeps each) only when no earlier variant
+  // meets every check.
+  for (const Variant v : {Variant{false, true, "physical chain"}, Variant{true, true, "physical comb"}, Variant{false, false, "chain"}, Variant{true, false, "comb"}}) {
+    if (best && score(*best) <= 1.0) break;  // every check met
     if ((opt.topology == Topology::Chain && v.comb) || (opt.topology == Topology::Comb && !v.comb)) continue;
     if ((opt.equivalent == Equivalent::Fitted && v.physical) || (opt.equivalent == Equivalent::Physical && !v.physical)) continue;
     Work wt = w;
@@ -1733,6 +1737,9 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
     try {
       attempt(wt, rt, v.comb, v.physical);
     } catch (const core::ModelError& e) {
+      failures += std::string(failures.empty() ? "" : "; ") + v.name + ": " + e.what();
+      continue;
+    } catch (const core::NumericalError& e) {  // e.g. a variant's off-design point does not solve
       failures += std::string(failures.empty() ? "" : "; ") + v.name + ": " + e.what();
       continue;
     }

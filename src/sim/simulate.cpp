@@ -404,6 +404,8 @@ solver::IdaOptions defaultIdaOptions() {
   // Feeder runs: roots handled at step ends (thousands of units cross thresholds together), the
   // step capped so a mode takes effect at most 20 ms late (solver/ida_solver.hpp RootLocation).
   o.root_location = solver::RootLocation::StepEnd;
+  o.suppress_algebraic_error = true;
+  o.restart_on_mode_change = false;
   o.max_step_s = 0.02;
   // The electronic loads' memory is clamped at Vd2 by a state reset found at a step end, a few
   // 1e-3 pu below: restarting IDA for each of thousands of such clamps costs more than the

@@ -29,8 +29,10 @@ MetricMap metricsOf(const ojson& results, const char* model) {
   MetricMap out;
   if (!results.is_object() || !results.contains(model) || !results[model].is_object()) return out;
   for (const auto& [k, v] : results[model].items()) {
-    if (v.is_number()) out[k] = v.get<double>();
-    else if (v.is_null()) out[k] = std::nullopt;
+    if (v.is_number())
+      out[k] = v.get<double>();
+    else if (v.is_null())
+      out[k] = std::nullopt;
   }
   return out;
 }
@@ -79,8 +81,10 @@ Stats statsOf(const std::vector<Parsed>& parsed, int model, const std::string& k
   for (const auto& p : parsed) {
     const auto it = p.metrics[model].find(key);
     if (it == p.metrics[model].end()) continue;
-    if (it->second && std::isfinite(*it->second)) s.sorted.push_back(*it->second);
-    else ++s.undefined;
+    if (it->second && std::isfinite(*it->second))
+      s.sorted.push_back(*it->second);
+    else
+      ++s.undefined;
   }
   std::sort(s.sorted.begin(), s.sorted.end());
   s.n = s.sorted.size();
@@ -114,11 +118,20 @@ std::string html(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -149,16 +162,18 @@ std::string histogramSvg(const Stats& reduced, const Stats& baseline) {
       peak = std::max(peak, ++counts[m][b]);
     }
   const double plot_w = kW - kLeft - 8, plot_h = kH - kBottom - 8, bar = plot_w / kBins;
-  std::string s = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" font-size="10">)", kW, kH);
+  std::string s =
+      fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" font-size="10">)", kW, kH);
   s += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#444"/>)", kLeft, kH - kBottom, kW - 8);
   s += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{}</text>)", kLeft - 4, 14, peak);
   s += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">0</text>)", kLeft - 4, kH - kBottom);
   for (int b = 0; b < kBins; ++b)
     for (int m = 0; m < 2; ++m) {
       const double h = plot_h * counts[m][b] / peak;
-      s += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"><title>{} [{:.4g}, {:.4g}): {}</title></rect>)",
-                       kLeft + b * bar + m * bar / 2 + 1, kH - kBottom - h, bar / 2 - 1, h, m == 0 ? "#3465a4" : "#f57900",
-                       kModels[m], x0 + width * b / kBins, x0 + width * (b + 1) / kBins, counts[m][b]);
+      s += fmt::format(
+          R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"><title>{} [{:.4g}, {:.4g}): {}</title></rect>)",
+          kLeft + b * bar + m * bar / 2 + 1, kH - kBottom - h, bar / 2 - 1, h, m == 0 ? "#3465a4" : "#f57900",
+          kModels[m], x0 + width * b / kBins, x0 + width * (b + 1) / kBins, counts[m][b]);
     }
   s += fmt::format(R"(<text x="{}" y="{}">{:.4g}</text>)", kLeft, kH - 8, x0);
   s += fmt::format(R"(<text x="{}" y="{}" text-anchor="end">{:.4g}</text>)", kW - 8, kH - 8, x0 + width);
@@ -166,7 +181,8 @@ std::string histogramSvg(const Stats& reduced, const Stats& baseline) {
 }
 
 // Metrics shown in the HTML distributions and worst-case tables (the tolerance metrics first).
-const char* kKeyMetrics[] = {"head_v_nrmse", "head_p_nrmse", "head_q_nrmse", "stalled_fraction_max_error",
+const char* kKeyMetrics[] = {"head_v_nrmse",          "head_p_nrmse",
+                             "head_q_nrmse",          "stalled_fraction_max_error",
                              "recovery_time_error_s", "head_v_max_error_pu"};
 
 }  // namespace
@@ -185,9 +201,12 @@ std::string sweepJson(const SweepPlan& plan, const std::vector<CaseResult>& resu
   ojson j;
   j["format"] = "feederlab-sweep-results/1";
   j["sweep"] = plan.name;
-  j["counts"] = {{"cases", results.size()},          {"ok", ok},
-                 {"failed", results.size() - ok},    {"reduced_within_tolerance", within},
-                 {"feeders", plan.feeders.size()},   {"events", plan.events.size()},
+  j["counts"] = {{"cases", results.size()},
+                 {"ok", ok},
+                 {"failed", results.size() - ok},
+                 {"reduced_within_tolerance", within},
+                 {"feeders", plan.feeders.size()},
+                 {"events", plan.events.size()},
                  {"variations", plan.variations.size()}};
   ojson summary = ojson::object();
   const auto keys = metricKeys(parsed);
@@ -198,7 +217,8 @@ std::string sweepJson(const SweepPlan& plan, const std::vector<CaseResult>& resu
   }
   j["summary"] = summary;
   ojson cases = ojson::array();
-  for (std::size_t i = 0; i < results.size(); ++i) cases.push_back(ojson::parse(caseJson(plan.cases[i], results[i].record)));
+  for (std::size_t i = 0; i < results.size(); ++i)
+    cases.push_back(ojson::parse(caseJson(plan.cases[i], results[i].record)));
   j["cases"] = cases;
   return j.dump(2) + "\n";
 }
@@ -292,14 +312,16 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#eee}.bad{
   for (const char* key : kKeyMetrics) {
     const Stats s[2] = {statsOf(parsed, 0, key), statsOf(parsed, 1, key)};
     if (s[0].n + s[0].undefined + s[1].n + s[1].undefined == 0) continue;
-    h += fmt::format("<h3>{}</h3><table><tr><th>model</th><th>cases</th><th>undefined</th><th>min</th><th>median</th>"
-                     "<th>90 %</th><th>max</th></tr>",
-                     key);
+    h += fmt::format(
+        "<h3>{}</h3><table><tr><th>model</th><th>cases</th><th>undefined</th><th>min</th><th>median</th>"
+        "<th>90 %</th><th>max</th></tr>",
+        key);
     for (int m = 0; m < 2; ++m) {
       const auto& v = s[m].sorted;
       auto q = [&](double p) { return v.empty() ? std::string("-") : fmt::format("{:.4g}", quantile(v, p)); };
       h += fmt::format(
-          "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>"
+          "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td "
+          "class=n>{}</td>"
           "<td class=n>{}</td></tr>",
           kModels[m], s[m].n, s[m].undefined, q(0.0), q(0.5), q(0.9), q(1.0));
     }
@@ -343,18 +365,21 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#eee}.bad{
     const auto& r = parsed[i].results;
     if (!r.is_object() || !r.contains("runs") || !r["runs"].is_object()) continue;
     for (const auto& [model, run] : r["runs"].items())
-      if (run.is_object() && run.contains("completed") && run["completed"].is_boolean() && !run["completed"].get<bool>())
-        incomplete += fmt::format("<tr><td>{}</td><td>{}</td><td class=bad>{}</td></tr>", link(results[i].record.id),
-                                  html(model),
-                                  html(run.contains("failure") && run["failure"].is_string() ? run["failure"].get<std::string>() : ""));
+      if (run.is_object() && run.contains("completed") && run["completed"].is_boolean() &&
+          !run["completed"].get<bool>())
+        incomplete += fmt::format(
+            "<tr><td>{}</td><td>{}</td><td class=bad>{}</td></tr>", link(results[i].record.id), html(model),
+            html(run.contains("failure") && run["failure"].is_string() ? run["failure"].get<std::string>() : ""));
   }
   if (!incomplete.empty())
-    h += "<h2>Incomplete simulations</h2><table><tr><th>case</th><th>model</th><th>why</th></tr>" + incomplete + "</table>";
+    h += "<h2>Incomplete simulations</h2><table><tr><th>case</th><th>model</th><th>why</th></tr>" + incomplete +
+         "</table>";
 
-  h += fmt::format("<details><summary>All {} cases</summary><table><tr><th>case</th><th>status</th>"
-                   "<th>within tolerance</th><th>head_v_nrmse reduced</th><th>head_v_nrmse baseline</th>"
-                   "<th>stalled error reduced</th><th>runtime (s)</th></tr>",
-                   results.size());
+  h += fmt::format(
+      "<details><summary>All {} cases</summary><table><tr><th>case</th><th>status</th>"
+      "<th>within tolerance</th><th>head_v_nrmse reduced</th><th>head_v_nrmse baseline</th>"
+      "<th>stalled error reduced</th><th>runtime (s)</th></tr>",
+      results.size());
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = parsed[i].results;
     std::string within = "-";
@@ -364,11 +389,12 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#eee}.bad{
       const auto it = parsed[i].metrics[m].find(k);
       return it == parsed[i].metrics[m].end() ? std::string("-") : num(it->second);
     };
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>"
-                     "<td class=n>{:.2f}{}</td></tr>",
-                     link(results[i].record.id), results[i].record.status, within, metric(0, "head_v_nrmse"),
-                     metric(1, "head_v_nrmse"), metric(0, "stalled_fraction_max_error"), results[i].timing.runtime_s,
-                     results[i].timing.reused ? " (earlier run)" : "");
+    h += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>"
+        "<td class=n>{:.2f}{}</td></tr>",
+        link(results[i].record.id), results[i].record.status, within, metric(0, "head_v_nrmse"),
+        metric(1, "head_v_nrmse"), metric(0, "stalled_fraction_max_error"), results[i].timing.runtime_s,
+        results[i].timing.reused ? " (earlier run)" : "");
   }
   h += "</table></details>";
   h += "<p>Machine-readable: <a href=\"sweep.json\">sweep.json</a>, <a href=\"sweep.csv\">sweep.csv</a>, "

@@ -128,7 +128,8 @@ CaseStore::CaseStore(fs::path out_dir) : cases_dir_(std::move(out_dir) / "cases"
 void CaseStore::removeDebris() const {
   std::error_code ec;
   fs::remove_all(cases_dir_ / kTmpFolder, ec);
-  if (ec) throw std::runtime_error(fmt::format("cannot remove {}: {}", (cases_dir_ / kTmpFolder).string(), ec.message()));
+  if (ec)
+    throw std::runtime_error(fmt::format("cannot remove {}: {}", (cases_dir_ / kTmpFolder).string(), ec.message()));
 }
 
 std::optional<CaseResult> CaseStore::finished(const Case& c) const {

@@ -62,8 +62,10 @@ CaseRunner fakeRunner() {
   return [](const Case& c, const std::filesystem::path& dir) -> std::string {
     if (const char* ms = std::getenv("FEEDERLAB_SWEEP_FAKE_MS"); ms && *ms)
       std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
-    if (const char* fail = std::getenv("FEEDERLAB_SWEEP_FAKE_FAIL"); fail && *fail && c.id.find(fail) != std::string::npos)
-      throw core::NumericalError(fmt::format("fake runner: case {} fails on purpose (FEEDERLAB_SWEEP_FAKE_FAIL)", c.id));
+    if (const char* fail = std::getenv("FEEDERLAB_SWEEP_FAKE_FAIL");
+        fail && *fail && c.id.find(fail) != std::string::npos)
+      throw core::NumericalError(
+          fmt::format("fake runner: case {} fails on purpose (FEEDERLAB_SWEEP_FAKE_FAIL)", c.id));
     Stream s(c.id);
     nlohmann::ordered_json r;
     r["sections"] = c.variation.sections.value_or(3);

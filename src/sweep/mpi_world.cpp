@@ -61,7 +61,9 @@ MpiWorld::~MpiWorld() {
   MPI_Finalize();
 }
 
-void MpiWorld::barrier() { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
+void MpiWorld::barrier() {
+  check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+}
 
 bool MpiWorld::allRanksOk(bool ok) {
   int mine = ok ? 1 : 0, all = 0;
@@ -81,9 +83,9 @@ void MpiWorld::checkSameCases(std::uint64_t case_hash) {
         "the MPI ranks expanded different case lists (do all ranks see the same sweep file and feeders?)");
 }
 
-std::vector<std::optional<CaseResult>> MpiWorld::run(const std::vector<Case>& cases, const std::vector<std::size_t>& pending,
-                                                     const CaseStore& store, const CaseRunner& runner,
-                                                     const ScheduleOptions& options) {
+std::vector<std::optional<CaseResult>> MpiWorld::run(const std::vector<Case>& cases,
+                                                     const std::vector<std::size_t>& pending, const CaseStore& store,
+                                                     const CaseRunner& runner, const ScheduleOptions& options) {
   talking_ = true;
   const unsigned threads = std::max(1u, options.threads);
   std::vector<std::optional<CaseResult>> slots;
@@ -143,7 +145,8 @@ std::vector<std::optional<CaseResult>> MpiWorld::run(const std::vector<Case>& ca
         std::size_t index = cases.size();
         for (std::size_t i = 0; i < cases.size(); ++i)  // ids are unique; cases are few enough for a scan
           if (cases[i].id == r.record.id) index = i;
-        if (index == cases.size()) throw std::runtime_error("rank " + std::to_string(st.MPI_SOURCE) + " sent an unknown case " + r.record.id);
+        if (index == cases.size())
+          throw std::runtime_error("rank " + std::to_string(st.MPI_SOURCE) + " sent an unknown case " + r.record.id);
         finish(index, std::move(r));
       } else if (st.MPI_TAG == kTagDone) {
         int dummy = 0;
@@ -219,8 +222,10 @@ std::vector<std::optional<CaseResult>> MpiWorld::run(const std::vector<Case>& ca
         check(MPI_Recv(&answer, 1, MPI_LONG_LONG, 0, kTagAnswer, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
         std::lock_guard lock(mutex);
         --wanting;
-        if (answer < 0 || static_cast<std::size_t>(answer) >= cases.size()) exhausted = true;
-        else assigned.push_back(static_cast<std::size_t>(answer));
+        if (answer < 0 || static_cast<std::size_t>(answer) >= cases.size())
+          exhausted = true;
+        else
+          assigned.push_back(static_cast<std::size_t>(answer));
         wake_workers.notify_all();
       }
     }

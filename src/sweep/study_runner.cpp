@@ -12,7 +12,9 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-ojson value(const std::optional<double>& v) { return v ? ojson(*v) : ojson(nullptr); }
+ojson value(const std::optional<double>& v) {
+  return v ? ojson(*v) : ojson(nullptr);
+}
 
 // metrics.json keys of cli.md `study` (runtimes left out: sweep.json is deterministic).
 ojson metricsJson(const std::optional<compare::CaseMetrics>& metrics, const study::ModelRun* full,

@@ -40,8 +40,9 @@ SweepSummary runSweep(const SweepOptions& options) {
   if (read_error) std::rethrow_exception(read_error);
   if (options.write_reports >= 0) plan.write_reports = options.write_reports == 1;
   const CaseRunner runner = options.make_runner(plan);
-  const unsigned threads =
-      options.threads ? options.threads : ranks > 1 ? 1u : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = options.threads ? options.threads
+                           : ranks > 1     ? 1u
+                                           : std::max(1u, std::thread::hardware_concurrency());
 
   // Rank 0 decides what is left to do: cases without a finished folder (and failed ones when
   // asked to retry them).
@@ -53,10 +54,14 @@ SweepSummary runSweep(const SweepOptions& options) {
     store.removeDebris();
     for (std::size_t i = 0; i < plan.cases.size(); ++i) {
       auto r = store.finished(plan.cases[i]);
-      if (r && !(options.retry_failed && r->record.status != "ok")) results[i] = std::move(r);
-      else pending.push_back(i);
+      if (r && !(options.retry_failed && r->record.status != "ok"))
+        results[i] = std::move(r);
+      else
+        pending.push_back(i);
     }
-    say(fmt::format("{} cases ({} feeders x {} events x {} variations); {} finished earlier, {} to run on {} rank(s) x {} thread(s)",
+    say(
+        fmt::format("{} cases ({} feeders x {} events x {} variations); {} finished earlier, {} to run on {} rank(s) x "
+                    "{} thread(s)",
                     plan.cases.size(), plan.feeders.size(), plan.events.size(), plan.variations.size(),
                     plan.cases.size() - pending.size(), pending.size(), ranks, threads));
   }

@@ -68,7 +68,9 @@ struct Context {
   }
 };
 
-bool hasGlob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
+bool hasGlob(const std::string& s) {
+  return s.find_first_of("*?[") != std::string::npos;
+}
 
 // Paths for one written entry: the path itself, or the sorted matches of a glob.
 std::vector<fs::path> expandPath(const Context& ctx, const std::string& key, const std::string& written) {
@@ -88,7 +90,8 @@ std::vector<fs::path> expandPath(const Context& ctx, const std::string& key, con
   return out;
 }
 
-void checkKeys(const Context& ctx, const std::string& where, const json& obj, std::initializer_list<const char*> allowed) {
+void checkKeys(const Context& ctx, const std::string& where, const json& obj,
+               std::initializer_list<const char*> allowed) {
   for (const auto& [k, v] : obj.items()) {
     bool ok = false;
     for (const char* a : allowed) ok = ok || k == a;
@@ -141,7 +144,8 @@ std::vector<FeederSpec> parseFeeders(const Context& ctx, const json& list) {
       ctx.fail(key, e.dump(), "expected a path (string) or an object {\"path\", \"format\", \"name\"}");
     }
     const auto paths = expandPath(ctx, key, written);
-    if (!name.empty() && paths.size() > 1) ctx.fail(key + ".name", name, "a glob matching several feeders cannot have one name");
+    if (!name.empty() && paths.size() > 1)
+      ctx.fail(key + ".name", name, "a glob matching several feeders cannot have one name");
     for (const auto& p : paths) {
       FeederSpec f;
       f.path = p;
@@ -172,8 +176,9 @@ std::string gridNumber(double x, int decimals) {
 }
 
 std::vector<events::Scenario> parseSagGrid(const Context& ctx, const std::string& key, const json& g) {
-  checkKeys(ctx, key, g,
-            {"magnitude_pu", "duration_cycles", "duration_s", "t_on_s", "t_end_s", "output_interval_s", "frequency_hz"});
+  checkKeys(
+      ctx, key, g,
+      {"magnitude_pu", "duration_cycles", "duration_s", "t_on_s", "t_end_s", "output_interval_s", "frequency_hz"});
   if (!g.contains("magnitude_pu")) ctx.fail(key, g.dump(), "missing key \"magnitude_pu\"");
   if (g.contains("duration_cycles") == g.contains("duration_s"))
     ctx.fail(key, g.dump(), "give exactly one of \"duration_cycles\" and \"duration_s\"");
@@ -185,22 +190,25 @@ std::vector<events::Scenario> parseSagGrid(const Context& ctx, const std::string
   const double t_end = g.contains("t_end_s") ? number(ctx, key + ".t_end_s", g["t_end_s"]) : events::kStudyEndS;
   const double dt = g.contains("output_interval_s") ? number(ctx, key + ".output_interval_s", g["output_interval_s"])
                                                     : events::kDefaultOutputIntervalS;
-  const double f_hz = g.contains("frequency_hz") ? number(ctx, key + ".frequency_hz", g["frequency_hz"])
-                                                 : events::kStudyFrequencyHz;
+  const double f_hz =
+      g.contains("frequency_hz") ? number(ctx, key + ".frequency_hz", g["frequency_hz"]) : events::kStudyFrequencyHz;
   if (!(f_hz > 0)) ctx.fail(key + ".frequency_hz", g["frequency_hz"].dump(), "must be positive");
   std::vector<events::Scenario> out;
   for (double m : magnitudes) {
     for (double d : durations) {
       events::Scenario s;
       const double duration_s = cycles ? d / f_hz : d;
-      s.name = cycles ? fmt::format("sag-{}pu-{}cyc", gridNumber(m, 2), d) : fmt::format("sag-{}pu-{}s", gridNumber(m, 2), d);
-      s.description = cycles ? fmt::format("Source EMF (behind the source impedance) to {} pu for {} cycles at {} Hz from t = {} s",
-                                           m, d, f_hz, t_on)
-                             : fmt::format("Source EMF (behind the source impedance) to {} pu for {} s from t = {} s", m, d, t_on);
+      s.name = cycles ? fmt::format("sag-{}pu-{}cyc", gridNumber(m, 2), d)
+                      : fmt::format("sag-{}pu-{}s", gridNumber(m, 2), d);
+      s.description =
+          cycles ? fmt::format("Source EMF (behind the source impedance) to {} pu for {} cycles at {} Hz from t = {} s",
+                               m, d, f_hz, t_on)
+                 : fmt::format("Source EMF (behind the source impedance) to {} pu for {} s from t = {} s", m, d, t_on);
       s.t_end_s = t_end;
       s.output_interval_s = dt;
       s.events.push_back(events::Event{
-          .detail = events::SourceSag{.magnitude_pu = {m, m, m}, .t_on_s = t_on, .duration_s = duration_s, .profile = {}},
+          .detail =
+              events::SourceSag{.magnitude_pu = {m, m, m}, .t_on_s = t_on, .duration_s = duration_s, .profile = {}},
           .note = ""});
       const auto problems = s.validate();
       if (!problems.empty()) ctx.fail(key, s.name, problems.front());
@@ -287,13 +295,14 @@ std::vector<Variation> parseVariations(const Context& ctx, const json* v) {
     }
     if (v->contains("parameters")) {
       const json& p = (*v)["parameters"];
-      if (!p.is_object()) ctx.fail("variations.parameters", p.dump(), "expected an object {\"motor_d.v_stall\": [..], ...}");
+      if (!p.is_object())
+        ctx.fail("variations.parameters", p.dump(), "expected an object {\"motor_d.v_stall\": [..], ...}");
       for (const auto& [k, values] : p.items()) {
         const std::string key = "variations.parameters." + k;
         if (!isParameterKey(k))
           ctx.fail(key, k, fmt::format("unknown parameter; known: {}", fmt::join(parameterKeys(), ", ")));
-        parameters.emplace_back(k, values.is_array() ? numbers(ctx, key, values)
-                                                     : std::vector<double>{number(ctx, key, values)});
+        parameters.emplace_back(
+            k, values.is_array() ? numbers(ctx, key, values) : std::vector<double>{number(ctx, key, values)});
       }
       std::sort(parameters.begin(), parameters.end());
     }
@@ -351,7 +360,9 @@ std::vector<std::string> parameterKeys() {
   return out;
 }
 
-bool isParameterKey(std::string_view key) { return findField(key) != nullptr; }
+bool isParameterKey(std::string_view key) {
+  return findField(key) != nullptr;
+}
 
 void applyParameters(model::CompositeSpec& spec, const std::vector<std::pair<std::string, double>>& parameters) {
   for (const auto& [key, value] : parameters) {
@@ -380,14 +391,17 @@ SweepPlan parseSweep(const std::string& text, const fs::path& path) {
   } catch (const json::parse_error& e) {
     // Line of the byte where parsing stopped.
     const std::size_t at = std::min<std::size_t>(e.byte, text.size());
-    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    const int line =
+        1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
     throw core::InputError({path.string(), line}, "", fmt::format("invalid JSON: {}", e.what()));
   }
   if (!doc.is_object()) ctx.fail("", doc.dump().substr(0, 40), "a sweep file is a JSON object");
-  checkKeys(ctx, "", doc,
-            {"format", "name", "description", "feeders", "events", "variations", "write_reports", "source_mva", "source_xr"});
+  checkKeys(
+      ctx, "", doc,
+      {"format", "name", "description", "feeders", "events", "variations", "write_reports", "source_mva", "source_xr"});
   if (!doc.contains("format") || !doc["format"].is_string() || doc["format"].get<std::string>() != kSweepFormat)
-    ctx.fail("format", doc.contains("format") ? doc["format"].dump() : "", fmt::format("expected \"{}\"", kSweepFormat));
+    ctx.fail("format", doc.contains("format") ? doc["format"].dump() : "",
+             fmt::format("expected \"{}\"", kSweepFormat));
   if (!doc.contains("feeders")) ctx.fail("feeders", "", "missing key");
   if (!doc.contains("events")) ctx.fail("events", "", "missing key");
 
@@ -398,7 +412,8 @@ SweepPlan parseSweep(const std::string& text, const fs::path& path) {
   plan.events = parseEvents(ctx, doc["events"]);
   plan.variations = parseVariations(ctx, doc.contains("variations") ? &doc["variations"] : nullptr);
   if (doc.contains("write_reports")) {
-    if (!doc["write_reports"].is_boolean()) ctx.fail("write_reports", doc["write_reports"].dump(), "expected true or false");
+    if (!doc["write_reports"].is_boolean())
+      ctx.fail("write_reports", doc["write_reports"].dump(), "expected true or false");
     plan.write_reports = doc["write_reports"].get<bool>();
   }
   if (doc.contains("source_mva")) plan.source_mva = number(ctx, "source_mva", doc["source_mva"]);

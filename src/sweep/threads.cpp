@@ -10,9 +10,9 @@
 
 namespace feederlab::sweep {
 
-std::vector<std::optional<CaseResult>> runThreads(const std::vector<Case>& cases, const std::vector<std::size_t>& pending,
-                                                  const CaseStore& store, const CaseRunner& runner,
-                                                  const ScheduleOptions& options, int rank) {
+std::vector<std::optional<CaseResult>> runThreads(const std::vector<Case>& cases,
+                                                  const std::vector<std::size_t>& pending, const CaseStore& store,
+                                                  const CaseRunner& runner, const ScheduleOptions& options, int rank) {
   std::vector<std::optional<CaseResult>> slots(cases.size());
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};

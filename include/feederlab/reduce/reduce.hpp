@@ -17,18 +17,24 @@
 //   4. Section voltage V̄_k: kW-weighted mean of the complex customer-terminal voltages (pu of each
 //      load's rating), each phase element rotated by the multiple of 30 degrees nearest to its
 //      angle relative to @head (undoes phase b/c, delta and split-phase rotations).
-//   5. Equivalents, POSITIVE SEQUENCE written as a BALANCED 3x3 line: the chain formula
-//      Z_k = (V_{k-1} - V_k) / I_k (reduction.md 2.5) fixes Z1; the 3x3 uses the trunk's
-//      length-weighted mutual-to-self ratio m so that Zs = Z1/(1 - m), Zm = m Zs (Z0 = Zs + 2 Zm).
-//      Why: the reduced loads are balanced three-phase, so only the positive sequence carries the
-//      steady state; the mutual ratio keeps a plausible zero sequence for SLG faults at no cost.
-//      Z_k is solved on the reduced feeder's own power flow (it measures V and I there, so
-//      boundary transformers, phase shifts and voltage-dependent loads need no algebra):
-//      Gauss-Seidel sweeps from the head, one power flow per sweep, each change propagated
-//      downstream to first order, to 1e-8 pu. A negative equivalent R is a core::ModelError.
-//      Topology (Options::topology): chain (head -> section 1 -> section 2 ...) or comb (trunk
-//      equivalents between the sections' trunk ends, each section's load on its own branch);
-//      auto builds both and keeps the smaller worst error/tolerance ratio.
+//   5. Equivalents, POSITIVE SEQUENCE written as a BALANCED 3x3 line with the trunk's
+//      length-weighted mutual-to-self ratio m (Zs = Z1/(1 - m), Zm = m Zs, Z0 = Zs + 2 Zm). Why: the
+//      reduced loads are balanced three-phase, so only the positive sequence carries the steady
+//      state; the mutual ratio keeps a plausible zero sequence for SLG faults at no cost. Z1 per
+//      section (Options::equivalent):
+//      Physical: Σ Z_b W_b² of the section's lines (reduction.md 2.5; chain W_b = kW below b / kW
+//        below the entry; comb: own branch Σ Z_b D_b O_b / own², trunk piece Σ_trunk Z_b D_b / D_next),
+//        fixed; |V̄_k| met by the secondary tap of the section's aggregated service transformer (one
+//        power flow per sweep, to 1e-8 pu). Why: losses right by construction, and what a passive
+//        chain misses is mostly capacitor rise beyond the load centroid, a near-constant offset that
+//        a fixed ratio reproduces off-design (a fitted Z hides it in its angle: J1 R = 0.03 ohm).
+//      Fitted: the chain formula Z_k = (V_{k-1} - V_k) / I_k, solved on the reduced feeder's own
+//        power flow (Gauss-Seidel sweeps from the head, one power flow per sweep, each change
+//        propagated downstream to first order, to 1e-8 pu).
+//      A negative equivalent R is a core::ModelError. Variants: physical chain, physical comb, fitted
+//      chain, fitted comb (comb: trunk equivalents between the sections' trunk ends, each section's
+//      load on its own branch); the first meeting every check is kept, else the one failing fewest
+//      checks, then the smallest worst error/tolerance ratio. Failed variants are noted.
 //   6. Aggregated service transformer per section: rating Σ kVA of the section's service
 //      transformers; its impedance reproduces the kW-weighted mean base-case drop from the service
 //      transformers' primaries to the customers (secondaries lumped in, reduction.md 2.5). This
@@ -38,17 +44,19 @@
 //      it; lateral regulators fold in as its tap. Sections with no service transformer get a 1:1
 //      unit of negligible impedance (a load bus hanging off @head by one line would be a cli.md
 //      "load-only stub", i.e. source-side).
-//   7. Loss correction: the angle of the section voltages is free, so R_k = alpha R_k(chain) with
-//      X_k re-solved for |V_k| matches the series losses below @head; then the section shunts take
-//      the remaining head-Q difference. Kept only when it converges, keeps every R positive and
-//      improves the base case (noted either way).
+//   7. Loss correction: physical: R_k = alpha R_k, taps re-solved; fitted: the angle of the section
+//      voltages is free, so R_k = alpha R_k(chain) with X_k re-solved for |V_k|. Then the section
+//      shunts take the remaining head-Q difference. Kept only when it converges, keeps every R
+//      positive and improves the base case (noted either way).
 //   8. Shunts: closed capacitor steps of a section and its lines' charging (base case) become one
 //      wye capacitor per section at the section primary bus (a shunt reactor when the head-Q
 //      correction needs one).
 //   9. Loads: per section, the loads are sorted by base-case customer voltage and split into
 //      `motor_d_blocks` kW-equal blocks (fewer when the in-section spread is under
-//      `motor_d_min_spread_pu`). Each block is one balanced three-phase wye load at the section
-//      load bus (nominal kW/kvar = sums; load model = kW-weighted ZIP mix of its loads' models)
+//      `motor_d_min_spread_pu`), each split further by power-flow law (model and exponents,
+//      status=fixed: a ZIP mix is wrong below Vmin, fixed loads ignore the load multiplier). Each
+//      is one balanced three-phase wye load at the section load bus (nominal kW/kvar = sums, its
+//      loads' own law)
 //      with its own composite record: kW-weighted class fractions, and every voltage threshold of
 //      motor D, the electronic load and the A/B/C UV relays scaled by V̄_k / V̄_block, so a block
 //      stalls when the section bus falls to the level at which its customers would stall
@@ -59,9 +67,13 @@
 //      frozen); they are never reduced and get no composition.
 //  11. Baseline: the same upstream part; at @head one line Rfdr + jXfdr = Σ_b Z_b W_b² over the
 //      primary (positive sequence, W_b = downstream kW share), then the aggregated service
-//      transformer of the whole feeder (Xxf), then one load carrying the whole feeder's load,
-//      all capacitors and charging at @head (Bss). WECC initialisation step 5: if the load bus
-//      would fall below 0.95 pu, Rfdr and Xfdr are scaled down until it reaches 0.95.
+//      transformer of the whole feeder (Xxf), then one load. WECC initialisation (load-models.md
+//      3.1): the load's kW/kvar scale until head P matches the full feeder (end uses come from the
+//      system-bus P); Bss = the feeder's capacitors at @head; Bf (Fb at @head, 1 - Fb at the feeder
+//      equivalent's far end) balances head Q, an inductive Bf reduces Bss (step 8); if the load bus
+//      falls below 0.95 pu, Rfdr and Xfdr are scaled down until it reaches 0.95 (step 5).
+//  12. Off-design checks reuse each full-feeder load element's base-case 30-degree rotation and
+//      solve the full feeder once per point for all variants.
 //
 // API used by the study orchestrator:
 //   Reduction r = reduceFeeder(feeder, options);   // throws core::ModelError / NumericalError
@@ -175,7 +187,7 @@ struct Reduction {
   double head_power_error_pct = 0.0;  // max(|dP|, |dQ|) / full head |S|, percent (cli.md)
   double losses_error_pct = 0.0;      // (reduced - full) / full series losses below @head
   std::vector<OffDesignCheck> off_design;
-  int motor_d_blocks = 0;             // blocks actually used in the widest section
+  int motor_d_blocks = 0;             // reduced loads in the widest section (voltage blocks x laws)
   double runtime_s = 0.0;
   std::vector<std::string> notes;     // what was merged, equivalents used, fallbacks
   std::optional<double> rfdr_pu, xfdr_pu, xxf_pu;  // baseline values (pu on its MVA base)

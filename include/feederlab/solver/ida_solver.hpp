@@ -6,8 +6,12 @@
 // Events (architecture.md): the caller gives exact stop times; the solver stops on each
 // (IDASetStopTime), calls on_stop(t) to apply the event to the assembler, then IDAReInit and
 // IDACalcIC(IDA_YA_YDP_INIT: algebraic y and differential y' made consistent, IDA guide 2.1).
-// Device root functions are forwarded (IDARootInit); when a device reports a change the solver
-// re-initializes the same way. Every SUNDIALS call is checked: failures throw
+// Device root functions are handled per IdaOptions::root_location (IDA's root finding, or once
+// per step at step ends); a mode change that keeps the states continues from IDA's history (with
+// a rollback to a re-initialization at that point if IDA cannot follow it), one that resets
+// states re-initializes the same way as an event. Root functions that jump across zero at a
+// re-initialization are forwarded as crossings. The KLU factorization keeps its symbolic analysis
+// for the whole run (klu_linear_solver.hpp). Every SUNDIALS call is checked: failures throw
 // core::NumericalError with the time, IDA's flag and message, and the worst residual entry.
 // SUNDIALS types appear only in src/solver/.
 #pragma once
@@ -42,14 +46,17 @@ struct IdaOptions {
   // IDACalcIC before the first step (the start is not the assembler's consistent y0, e.g. an
   // imposed playback voltage that differs from the power flow at t0).
   bool consistent_start = false;
+  // Defaults: exact and conservative (single devices, reference instants); feeder runs use
+  // sim::defaultIdaOptions() (StepEnd roots, no restart on mode changes, suppressed algebraic
+  // error test, ignored small resets).
   // Algebraic unknowns (node voltages, device algebraic states) out of IDA's local error test
   // (IDASetSuppressAlg): the feeder DAE is index 1, and after a device mode change the algebraic
   // variables jump; only the differential states carry truncation error.
-  bool suppress_algebraic_error = true;
+  bool suppress_algebraic_error = false;
   // A device mode change (root) that leaves the states as they are: false = IDA continues from
   // its history (the corrector finds the new algebraic solution); true = IDAReInit + IDACalcIC as
   // after an event. A mode change that resets states always re-initializes.
-  bool restart_on_mode_change = false;
+  bool restart_on_mode_change = true;
   RootLocation root_location = RootLocation::Exact;
   // A device state reset (onRoot writing a state) of at most this much (absolute, in the state's
   // unit) is not worth a re-initialization: it is dropped and IDA continues with its own value.

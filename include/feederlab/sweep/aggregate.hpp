@@ -21,9 +21,9 @@
 namespace feederlab::sweep {
 
 struct RunInfo {
-  double wall_s = 0.0;      // this run, expansion to aggregate
+  double wall_s = 0.0;  // this run, expansion to aggregate
   int ranks = 1;
-  unsigned threads = 1;     // worker threads per rank
+  unsigned threads = 1;  // worker threads per rank
 };
 
 // `results` in case order (sorted by id), one per case of the plan.
@@ -34,7 +34,7 @@ std::string sweepHtml(const SweepPlan& plan, const std::vector<CaseResult>& resu
                       const std::filesystem::path& out_dir);
 
 // Writes the four files into out_dir (atomically each).
-void writeAggregate(const std::filesystem::path& out_dir, const SweepPlan& plan,
-                    const std::vector<CaseResult>& results, const RunInfo& run);
+void writeAggregate(const std::filesystem::path& out_dir, const SweepPlan& plan, const std::vector<CaseResult>& results,
+                    const RunInfo& run);
 
 }  // namespace feederlab::sweep

@@ -33,9 +33,10 @@ struct ScheduleOptions {
 
 // Runs cases[i] for every i in `pending` on `threads` workers; the result of case i is in slot i
 // (other slots stay empty).
-std::vector<std::optional<CaseResult>> runThreads(const std::vector<Case>& cases, const std::vector<std::size_t>& pending,
-                                                  const CaseStore& store, const CaseRunner& runner,
-                                                  const ScheduleOptions& options, int rank = 0);
+std::vector<std::optional<CaseResult>> runThreads(const std::vector<Case>& cases,
+                                                  const std::vector<std::size_t>& pending, const CaseStore& store,
+                                                  const CaseRunner& runner, const ScheduleOptions& options,
+                                                  int rank = 0);
 
 // True when this process was started by an MPI launcher (OpenMPI's OMPI_COMM_WORLD_SIZE, or
 // PMI_SIZE / PMIX_RANK of other launchers). Without it the sweep never touches MPI.

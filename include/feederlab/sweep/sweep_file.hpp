@@ -38,9 +38,9 @@ struct FeederSpec {
 
 struct Variation {
   std::string id = "base";  // "base", or parts joined by '+': "comp-<stem>", "s<N>", "<field>-<value>"
-  std::optional<std::filesystem::path> composition;  // nullopt = the class compositions
-  std::string composition_as_written;                // "" for the default
-  std::optional<int> sections;                       // nullopt = auto
+  std::optional<std::filesystem::path> composition;        // nullopt = the class compositions
+  std::string composition_as_written;                      // "" for the default
+  std::optional<int> sections;                             // nullopt = auto
   std::vector<std::pair<std::string, double>> parameters;  // ("motor_d.v_stall", 0.6), sorted by key
 };
 
@@ -57,10 +57,10 @@ struct SweepPlan {
   std::vector<FeederSpec> feeders;  // in file order (globs sorted)
   std::vector<events::Scenario> events;
   std::vector<Variation> variations;
-  bool write_reports = true;        // per-case study reports (report.html, cases/, reduction/)
-  double source_mva = 1000.0;       // study source equivalent for stiff sources (cli.md study)
+  bool write_reports = true;   // per-case study reports (report.html, cases/, reduction/)
+  double source_mva = 1000.0;  // study source equivalent for stiff sources (cli.md study)
   double source_xr = 10.0;
-  std::vector<Case> cases;          // feeders x events x variations, sorted by id
+  std::vector<Case> cases;  // feeders x events x variations, sorted by id
 };
 
 // Reads and expands a sweep file. Throws core::InputError naming the file and the key

@@ -47,7 +47,7 @@ TEST_CASE("cli simulate: IEEE 13 under the 5-cycle sag writes timeseries.csv and
   CHECK(j["failure"].is_null());
 }
 
-TEST_CASE("cli simulate: a bad event exits 2 naming the key; a solver failure exits 3 with partial outputs") {
+TEST_CASE("cli simulate: a bad event exits 2 naming the key and a solver failure exits 3 with partial outputs") {
   const auto dir = test::scratchDir("cli_simulate_errors");
   {
     std::ofstream ev(dir / "bad.json");

@@ -96,7 +96,7 @@ TEST_CASE("simulate: IEEE 123 sag and SLG run to completion with stalling") {
     const auto r = sim::simulate(feeder, sc, test::optionsWith(test::residentialSpec()));
     REQUIRE_MESSAGE(r.completed, r.failure);
     const double peak = test::maxOver(r.series, col::kStallShare);
-    MESSAGE("ieee123 " << ev << ": peak stall share " << peak << ", end V " << r.series.column(col::kHeadV).back()
+    MESSAGE("ieee123 " << std::string(ev) << ": peak stall share " << peak << ", end V " << r.series.column(col::kHeadV).back()
                        << ", " << r.stats.steps << " steps, " << r.runtime_s << " s");
     CHECK(peak > 0.0);
   }
@@ -223,7 +223,7 @@ TEST_CASE("simulate: voltage playback imposes the recorded voltage at @head") {
   CHECK(test::at(r.series, col::kHeadP, 0.3) < 0.9 * r.pre_event.p_kw);
 }
 
-TEST_CASE("simulate: opening switch 671692 de-energizes 692 and 675, closing it restores them") {
+TEST_CASE("simulate: opening switch 671692 de-energizes 692 and 675 and closing it restores them") {
   events::SwitchAction open{"line.671692", events::SwitchOperation::Open, 0.1};
   events::SwitchAction close{"line.671692", events::SwitchOperation::Close, 0.3};
   auto o = test::optionsWith(test::constantZSpec());
@@ -261,7 +261,7 @@ TEST_CASE("simulate: a load step of 1.1 on all loads raises head P by about 10 %
   CHECK(dp < 1300.0);
 }
 
-TEST_CASE("simulate: load groups give per-group stalled fractions; bad names are model errors") {
+TEST_CASE("simulate: load groups give per-group stalled fractions and bad names are model errors") {
   auto o = test::optionsWith(test::residentialSpec());
   o.load_groups = {{"section_1", {"675a", "675b", "675c"}}, {"section_2", {"634a", "634b", "634c", "645"}}};
   auto sc = test::eventFile("sag-0.5pu-5cyc.json");

@@ -2,13 +2,13 @@
 // cheap injected runners (no study).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <set>
-#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -211,7 +211,8 @@ TEST_CASE("CaseStore publishes a case folder only when it is complete") {
   CHECK(again->record.results_json == r.record.results_json);
   CHECK(again->record.results_json == R"({"reduced":{"head_v_nrmse":0.25}})");
   // A runner returning something that is not a JSON object fails the case, not the sweep.
-  const auto bad = store.execute(plan.cases[1], [](const Case&, const fs::path&) { return std::string("[1, 2]"); }, 0, 0);
+  const auto bad = store.execute(
+      plan.cases[1], [](const Case&, const fs::path&) { return std::string("[1, 2]"); }, 0, 0);
   CHECK(bad.record.status == "failed");
   CHECK(bad.record.error_kind == "other");
 }
@@ -240,9 +241,9 @@ TEST_CASE("summary statistics of sweep.json: quantiles and undefined values and 
     CaseResult r;
     r.record.id = plan.cases[i].id;
     r.record.status = "ok";
-    r.record.results_json = i < 4 ? R"({"reduced_within_tolerance": true, "reduced": {"head_v_nrmse": )" +
-                                        std::to_string(values[i]) + "}}"
-                                  : R"({"reduced_within_tolerance": false, "reduced": {"head_v_nrmse": null}})";
+    r.record.results_json =
+        i < 4 ? R"({"reduced_within_tolerance": true, "reduced": {"head_v_nrmse": )" + std::to_string(values[i]) + "}}"
+              : R"({"reduced_within_tolerance": false, "reduced": {"head_v_nrmse": null}})";
     results.push_back(r);
   }
   const json j = json::parse(sweepJson(plan, results));

@@ -27,7 +27,9 @@ std::string read(const fs::path& p) {
   return s.str();
 }
 
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string q(const fs::path& p) {
+  return "'" + p.string() + "'";
+}
 
 const char* kMpirun = "mpirun --allow-run-as-root --oversubscribe -np 2";
 
@@ -132,11 +134,13 @@ TEST_CASE("cli: a sweep killed with SIGKILL midway completes only the missing ca
 
   const fs::path out = dir / "out";
   // Start it in the background, wait until 4 cases are published, kill -9.
-  const std::string script =
-      "FEEDERLAB_SWEEP_FAKE_MS=100 " + q(cliExecutable()) + " sweep " + q(file) + " -o " + q(out) +
-      " --runner fake --threads 2 >/dev/null 2>&1 & pid=$!; n=0; "
-      "while [ \"$(ls " + q(out / "cases") + " 2>/dev/null | wc -l)\" -lt 4 ] && [ $n -lt 500 ]; do sleep 0.01; n=$((n+1)); done; "
-      "kill -9 $pid; wait $pid; echo status=$?";
+  const std::string script = "FEEDERLAB_SWEEP_FAKE_MS=200 " + q(cliExecutable()) + " sweep " + q(file) + " -o " +
+                             q(out) +
+                             " --runner fake --threads 2 >/dev/null 2>&1 & pid=$!; n=0; "
+                             "while [ \"$(ls " +
+                             q(out / "cases") +
+                             " 2>/dev/null | wc -l)\" -lt 4 ] && [ $n -lt 500 ]; do sleep 0.01; n=$((n+1)); done; "
+                             "kill -9 $pid; wait $pid; echo status=$?";
   std::ofstream(dir / "kill.sh") << script << "\n";
   std::string log;
   runCommand("sh " + q(dir / "kill.sh"), &log);
@@ -218,9 +222,10 @@ TEST_CASE("cli: the quick real sweep (IEEE 13 x 3 sags) is the same on 1 thread 
 
 TEST_CASE("cli: variations reach the study (sections and motor D stall voltage)") {
   const fs::path dir = scratchDir("sweep-cli-real-variations");
-  std::ofstream(dir / "s.json") << R"({"format": "feederlab-sweep/1", "feeders": [")" +
-                                       feederlab::test::sharedFeeder("ieee13/opendss/IEEE13Nodeckt.dss").string() +
-                                       R"("], "events": [{"source_sag_grid": {"magnitude_pu": [0.5], "duration_cycles": [5],
+  std::ofstream(dir / "s.json")
+      << R"({"format": "feederlab-sweep/1", "feeders": [")" +
+             feederlab::test::sharedFeeder("ieee13/opendss/IEEE13Nodeckt.dss").string() +
+             R"("], "events": [{"source_sag_grid": {"magnitude_pu": [0.5], "duration_cycles": [5],
     "t_end_s": 5}}], "variations": {"sections": [2], "parameters": {"motor_d.v_stall": [0.5, 0.6]}}})";
   REQUIRE(sweep(dir / "s.json", dir / "out", "--threads 2 --no-reports") == 0);
   const json j = json::parse(read(dir / "out/sweep.json"));

@@ -28,7 +28,9 @@ fs::path tree(const std::string& name) {
   return dir;
 }
 
-std::string eventFile() { return (feederlab::test::sourceDir() / "data/events/sag-0.5pu-5cyc.json").string(); }
+std::string eventFile() {
+  return (feederlab::test::sourceDir() / "data/events/sag-0.5pu-5cyc.json").string();
+}
 
 SweepPlan parse(const fs::path& dir, const std::string& body) {
   const fs::path file = dir / "sweeps" / "s.json";
@@ -93,7 +95,8 @@ TEST_CASE("source sag grids: names and durations in cycles or seconds and times"
 
 TEST_CASE("the default events are the ten of the study") {
   const auto dir = tree("sweep-file-default-events");
-  const auto plan = parse(dir, R"({"format": "feederlab-sweep/1", "feeders": ["../feeders/c.dss"], "events": ["default"]})");
+  const auto plan =
+      parse(dir, R"({"format": "feederlab-sweep/1", "feeders": ["../feeders/c.dss"], "events": ["default"]})");
   REQUIRE(plan.events.size() == 10);
   CHECK(plan.events.front().name == "sag-0.30pu-3cyc");
   CHECK(plan.events.back().name == "slg-head-5cyc");
@@ -105,7 +108,8 @@ TEST_CASE("the default events are the ten of the study") {
 TEST_CASE("globs match sorted paths and clashing stems get the name of their folder") {
   const auto dir = tree("sweep-file-glob");
   const auto plan = parse(dir, R"({"format": "feederlab-sweep/1", "feeders": ["../feeders/*/Master.dss",
-    {"path": "../feeders/c.dss", "name": "feeder c"}], "events": [")" + eventFile() + R"("]})");
+    {"path": "../feeders/c.dss", "name": "feeder c"}], "events": [")" +
+                                   eventFile() + R"("]})");
   REQUIRE(plan.feeders.size() == 3);
   CHECK(plan.feeders[0].name == "a-Master");
   CHECK(plan.feeders[1].name == "b-Master");

@@ -27,7 +27,9 @@ std::string read(const fs::path& p) {
   return s.str();
 }
 
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string q(const fs::path& p) {
+  return "'" + p.string() + "'";
+}
 
 int sweep(const fs::path& out, const std::string& args, const std::string& prefix = "") {
   const std::string cmd = prefix + q(cliExecutable()) + " sweep " + q(sourceDir() / "data/sweeps/example.json") +
