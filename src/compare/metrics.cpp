@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -70,6 +71,30 @@ class GridComparison {
     }
     if (n == 0) return std::nullopt;
     return std::sqrt(sum / static_cast<double>(n));
+  }
+
+  // Max over the grid of the distance from each sample of one run to the other run's samples
+  // within +-k grid steps, both ways (a Skorokhod-style distance with a time tolerance): a step
+  // that both runs take within k steps of each other costs nothing, a missed or wrong-sized
+  // step costs its full height.
+  std::optional<double> maxAbsTimeTolerant(std::string_view column, std::size_t k) const {
+    if (!hasBoth(full_, model_, column) || grid_.empty()) return std::nullopt;
+    const auto m = resample(model_, column, grid_);
+    const auto f = resample(full_, column, grid_);
+    std::optional<double> worst;
+    auto oneWay = [&](const std::vector<double>& a, const std::vector<double>& b) {
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!std::isfinite(a[i])) continue;
+        double best = std::numeric_limits<double>::infinity();
+        const std::size_t lo = i > k ? i - k : 0, hi = std::min(b.size() - 1, i + k);
+        for (std::size_t j = lo; j <= hi; ++j)
+          if (std::isfinite(b[j])) best = std::min(best, std::abs(a[i] - b[j]));
+        if (std::isfinite(best)) worst = std::max(worst.value_or(0.0), best);
+      }
+    };
+    oneWay(f, m);
+    oneWay(m, f);
+    return worst;
   }
 
   std::optional<double> maxAbs(std::string_view column) const {
@@ -146,9 +171,13 @@ CaseMetrics compareRuns(const core::TimeSeries& full, const core::TimeSeries& mo
   }
   m.recovery_time_error_s = absDifference(m.recovery_time_model_s, m.recovery_time_full_s);
 
-  m.stalled_fraction_max_error = grid.maxAbs("motor_d_stalled_fraction");
-  m.contactor_fraction_max_error = grid.maxAbs("contactor_tripped_fraction");
-  m.uv_fraction_max_error = grid.maxAbs("uv_tripped_fraction");
+  const auto k = static_cast<std::size_t>(std::lround(options.fraction_time_tolerance_s / options.grid_step_s));
+  m.stalled_fraction_max_error = grid.maxAbsTimeTolerant("motor_d_stalled_fraction", k);
+  m.contactor_fraction_max_error = grid.maxAbsTimeTolerant("contactor_tripped_fraction", k);
+  m.uv_fraction_max_error = grid.maxAbsTimeTolerant("uv_tripped_fraction", k);
+  m.stalled_fraction_max_error_pointwise = grid.maxAbs("motor_d_stalled_fraction");
+  m.contactor_fraction_max_error_pointwise = grid.maxAbs("contactor_tripped_fraction");
+  m.uv_fraction_max_error_pointwise = grid.maxAbs("uv_tripped_fraction");
   if (hasBoth(full, model, "thermal_tripped_fraction")) {
     const double f = interpolate(full.time(), full.column("thermal_tripped_fraction"), m.t_end_s);
     const double g = interpolate(model.time(), model.column("thermal_tripped_fraction"), m.t_end_s);

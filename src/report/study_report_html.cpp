@@ -194,7 +194,8 @@ std::string studyHtml(const StudyReportInput& in, const std::vector<EventPlot>& 
   html +=
       "<h2>Metrics</h2>\n<p>NRMSE over [fault on, end] on a 1&nbsp;ms grid: P and Q divided by the full feeder's "
       "pre-event head |S|, V by its pre-event head V. Recovery: seconds from the end of the disturbance to the "
-      "last upward crossing of 0.9&nbsp;pu by the head voltage; – = not recovered or undefined.</p>\n";
+      "last upward crossing of 0.9&nbsp;pu by the head voltage; – = not recovered or undefined. Fraction max "
+      "errors allow 20&nbsp;ms of timing difference (pointwise values in metrics.json).</p>\n";
   html += summaryTable(in);
   for (std::size_t k = 0; k < in.events.size(); ++k) {
     const auto& e = in.events[k];

@@ -175,7 +175,7 @@ StudyResult runStudy(const model::Feeder& input, const std::string& feeder_name,
   // 1. Validation (the report is written whatever it finds; errors stop the study).
   auto t0 = Clock::now();
   const auto validation = validate::validateFeeder(input);
-  report::writeValidation(validation, out_dir);
+  if (options.write_reports) report::writeValidation(validation, out_dir);
   out.times.validate_s = secondsSince(t0);
   if (validation.summary.errors > 0)
     throw core::ModelError(feeder_name, fmt::format("validation found {} error(s); see {}/validation.md",
@@ -197,7 +197,7 @@ StudyResult runStudy(const model::Feeder& input, const std::string& feeder_name,
   ro.class_compositions[model::LoadClass::Other] = specs.industrial;
   const reduce::Reduction red = reduce::reduceFeeder(full, ro);
   if (red.allocated) full = *red.allocated;  // compare against the allocated full feeder
-  reduce::writeReduction(out_dir / "reduction", red);
+  if (options.write_reports) reduce::writeReduction(out_dir / "reduction", red);
   out.times.reduce_s = secondsSince(t0);
   out.sections = static_cast<int>(red.sections.size());
   for (const auto& n : red.notes) out.notes.push_back(n);
@@ -219,6 +219,7 @@ StudyResult runStudy(const model::Feeder& input, const std::string& feeder_name,
   sim::Options so_baseline;
   so_baseline.default_spec = specs.residential;
   so_baseline.records = red.baseline_records;
+  for (sim::Options* so : {&so_full, &so_reduced, &so_baseline}) so->output_interval_s = options.output_interval_s;
   const sim::Options* sim_options[] = {&so_full, &so_reduced, &so_baseline};
 
   const std::size_t n_tasks = scenarios.size() * 3;
@@ -237,7 +238,7 @@ StudyResult runStudy(const model::Feeder& input, const std::string& feeder_name,
       const std::size_t e = task / 3, m = task % 3;
       try {
         results[task] = sim::simulate(*feeders[m], scenarios[e], *sim_options[m]);
-        sim::writeOutputs(out_dir / "cases" / folders[e] / kModels[m], results[task]);
+        if (options.write_reports) sim::writeOutputs(out_dir / "cases" / folders[e] / kModels[m], results[task]);
         std::lock_guard lock(mutex);
         ++done;
         const auto& r = results[task];
@@ -271,7 +272,8 @@ StudyResult runStudy(const model::Feeder& input, const std::string& feeder_name,
     for (int m = 0; m < 3; ++m) {
       const auto& r = results[e * 3 + static_cast<std::size_t>(m)];
       ev.runs.push_back({kModels[m], r.completed, r.failure, r.states, r.runtime_s,
-                         out_dir / "cases" / folders[e] / kModels[m] / "timeseries.csv"});
+                         options.write_reports ? out_dir / "cases" / folders[e] / kModels[m] / "timeseries.csv"
+                                               : std::filesystem::path()});
       (m == 0 ? out.times.simulate_full_s : m == 1 ? out.times.simulate_reduced_s : out.times.simulate_baseline_s) +=
           r.runtime_s;
     }

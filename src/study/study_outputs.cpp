@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "feederlab/core/atomic_file.hpp"
 #include "feederlab/core/strings.hpp"
 #include "feederlab/report/study_report.hpp"
 #include "study_internal.hpp"
@@ -93,9 +94,13 @@ void writeStudyOutputs(const std::filesystem::path& dir, const StudyResult& stud
                    {"head_q_nrmse", t.nrmse},
                    {"recovery_time_error_s", t.recovery_time_error_s},
                    {"stalled_fraction_max_error", t.stalled_fraction_error}};
+  if (!options.write_reports) {  // a sweep keeps the metrics only
+    core::writeFileAtomic(dir / "metrics.json", report::studyMetricsJson(in));
+    return;
+  }
   in.drawing = drawing(full, reduction);
   report::writeStudyReport(dir, in, [&](std::size_t done, std::size_t all, const std::string& what) {
-    if (options.progress) options.progress(fmt::format("report {}/{}: {}", done, all, what));
+    if (options.progress && done == all) options.progress(fmt::format("report written ({} steps, last: {})", all, what));
   });
 }
 

@@ -43,10 +43,15 @@ struct Options {
   SourceEquivalentOptions source;             // applied only to stiff sources unless forced
   unsigned threads = 0;                       // 0 = std::thread::hardware_concurrency()
   Tolerances tolerances;
+  // Recorder interval of every run. The metrics compare on a 1 ms grid (cli.md); the motor D
+  // fractions move in steps (a restart moves Frst of every unit at once), and a coarser record
+  // turns a step into a ramp as long as the interval, so 1 ms keeps the comparison honest.
+  double output_interval_s = 0.001;
   // Applied to every class composition before the reduction and the simulations (sweeps vary
   // motor D parameters this way); optional.
   std::function<void(model::CompositeSpec&)> adjust_spec;
-  // Write validation.*, reduction/, cases/ and the reports (a sweep may keep only metrics).
+  // Write validation.*, reduction/, cases/, report.md and report.html; metrics.json is always
+  // written (a sweep may keep only the metrics).
   bool write_reports = true;
   std::function<void(const std::string&)> progress;  // one line per finished run; optional
 };
