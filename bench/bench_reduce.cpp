@@ -1,11 +1,14 @@
 // Reduction benchmark (issue 6): ieee8500 (or the feeders given) reduced from the imported model,
 // the full feeder's power flows included (controlled base case, frozen re-solve, chain power flows
-// on the reduced feeder, baseline). Four configurations:
-//   full      = defaults: auto sections, all four variants (fitted chain/comb, physical chain/comb)
-//               tried, loss and head-Q correction, 3 off-design points per variant;
+// on the reduced feeder, baseline). Five configurations:
+//   full      = defaults: auto sections, variants tried in order (physical chain/comb, per-phase
+//               physical chain/comb on unbalanced feeders, fitted chain/comb) until one meets every
+//               check, loss and head-Q correction, 3 off-design points per variant;
 //   no-check  = the same without the off-design points (the reduction proper);
-//   physical  = physical chain only (the variant auto keeps on ieee8500), with the off-design points;
-//   core      = physical chain only, no off-design points.
+//   physical  = chain topology, physical equivalents (balanced, then per phase: the variant auto
+//               keeps on ieee8500), with the off-design points;
+//   core      = physical chain only, no off-design points;
+//   per-phase = per-phase physical chain only, no off-design points.
 // Prints min and median over --repeat runs (the machine may be shared; min is the cleaner figure).
 // Usage: bench_reduce [--repeat N] [FEEDER ...]
 #include <algorithm>
@@ -30,7 +33,7 @@ void bench(const std::string& path, int repeat) {
     const char* name;
     reduce::Options options;
   };
-  std::vector<Config> configs(4);
+  std::vector<Config> configs(5);
   configs[0].name = "full";
   configs[1].name = "no-check";
   configs[1].options.check_off_design = false;
@@ -40,6 +43,9 @@ void bench(const std::string& path, int repeat) {
   configs[3] = configs[2];
   configs[3].name = "core";
   configs[3].options.check_off_design = false;
+  configs[4] = configs[3];
+  configs[4].name = "per-phase";
+  configs[4].options.phases = reduce::Phases::PerPhase;
   for (auto& c : configs) {
     std::vector<double> t;
     std::size_t sections = 0;

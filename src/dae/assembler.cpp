@@ -714,6 +714,17 @@ void Assembler::roots(double t, std::span<const double> y, std::span<const doubl
   }
 }
 
+void Assembler::deviceRoots(std::size_t di, double t, std::span<const double> y, std::span<double> g) const {
+  const auto& m = *impl_;
+  const auto& d = m.devs.at(di);
+  if (d.nroots == 0) return;
+  Context ctx;
+  ctx.t = t;
+  m.portVoltages(d, y);
+  d.device->roots(ctx, y.subspan(d.offset, d.nx), std::span<const double>(m.v.data(), 2 * d.np),
+                  g.subspan(d.root_offset, d.nroots));
+}
+
 std::size_t Assembler::rootDevice(std::size_t k) const {
   const auto& devs = impl_->devs;
   // root offsets increase with the device index: binary search over devices with roots

@@ -33,15 +33,24 @@ std::vector<dae::VariableInfo> ElectronicLoad::variables() const {
 }
 
 // Connected share [load-models 3.4; Dynawo ElectronicLoad], with its partial derivatives.
-ElectronicLoad::Share ElectronicLoad::connectedShare(double v, double v_min) const {
+ElectronicLoad::Share ElectronicLoad::connectedShare(double v, double v_min_state) const {
   const double d = p_.v_d1 - p_.v_d2;
+  // The memory's lower bound Vd2 is applied here, not by resetting the state: the memory stops
+  // (holds) once it reaches Vd2 (root g[1]) wherever the step put it, so no state jumps and the
+  // solver needs no re-initialization for the clamp. Below Vd2 the share does not depend on it.
+  const bool floored = v_min_state < p_.v_d2;
+  const double v_min = floored ? p_.v_d2 : v_min_state;
+  const auto held = [&](Share s) {
+    if (floored) s.dc_dvmin = 0.0;
+    return s;
+  };
   if (v < p_.v_d2) return {};
   if (v < p_.v_d1) {
     if (v <= v_min) return {(v - p_.v_d2) / d, 1.0 / d, 0.0};
-    return {((v_min - p_.v_d2) + p_.frcel * (v - v_min)) / d, p_.frcel / d, (1.0 - p_.frcel) / d};
+    return held({((v_min - p_.v_d2) + p_.frcel * (v - v_min)) / d, p_.frcel / d, (1.0 - p_.frcel) / d});
   }
   if (v_min >= p_.v_d1) return {1.0, 0.0, 0.0};
-  return {((v_min - p_.v_d2) + p_.frcel * (p_.v_d1 - v_min)) / d, 0.0, (1.0 - p_.frcel) / d};
+  return held({((v_min - p_.v_d2) + p_.frcel * (p_.v_d1 - v_min)) / d, 0.0, (1.0 - p_.frcel) / d});
 }
 
 void ElectronicLoad::initialize(std::span<const dae::PortOperatingPoint> op, std::span<double> x) {
@@ -119,8 +128,7 @@ bool ElectronicLoad::onRoot(const dae::Context& /*ctx*/, std::span<double> x, st
   const bool before = tracking_;
   const double vm = std::hypot(v[0], v[1]);
   if (fired[1] < 0) {
-    x[0] = std::max(x[0], p_.v_d2);
-    tracking_ = false;
+    tracking_ = false;  // the memory holds at (about) Vd2; connectedShare applies the bound
   } else if (fired[0] < 0) {
     tracking_ = x[0] > p_.v_d2;
   } else if (fired[0] > 0) {

@@ -151,6 +151,7 @@ void MotorD::initialize(std::span<const dae::PortOperatingPoint> op, std::span<d
   uv1_timer_ = (p_.f_uvr > 0.0 && v0 < p_.uv_tr1) ? 0.0 : kOff;  // simulations start at t = 0
   uv2_timer_ = (p_.f_uvr > 0.0 && v0 < p_.uv_tr2) ? 0.0 : kOff;
   con_mode_ = ContactorMode::Idle;
+  on_brk_impedance_ = false;
   vm_min_ = vm_max_ = v0;
   th_tracking_[0] = th_tracking_[1] = false;
   fth_frozen_[0] = fth_frozen_[1] = 1.0;
@@ -166,7 +167,17 @@ MotorD::Curve MotorD::stallCurve(double v_mag) const {
 }
 
 MotorD::Curve MotorD::runCurve(double v_mag, double frequency_pu) const {
-  if (v_mag <= v_stallbrk_) return stallCurve(v_mag);
+  if (on_brk_impedance_) return stallCurve(v_mag);  // mode set by kRootStallBrk (motor_d_events.cpp)
+  if (v_mag < v_stallbrk_ && v_stallbrk_ > 0.0) {
+    // Still on the run branch below Vstallbrk (until the root switches the mode): the run curve's
+    // Vstallbrk point as a constant admittance, continuous with run II at Vstallbrk (P equals
+    // Gstall V^2 there). Run II itself would keep rising like a constant-power load as V falls
+    // and leave the network without a solution after a deep sag [INTERP].
+    Curve c = runCurve(v_stallbrk_, frequency_pu);
+    const double k = v_mag / v_stallbrk_, dk = 1.0 / v_stallbrk_;
+    return {.p = c.p * k * k, .q = c.q * k * k, .dp = 2.0 * c.p * k * dk, .dq = 2.0 * c.q * k * dk,
+            .stall_branch = false};
+  }
   Curve c;
   double tp = 0.0, sp = 0.0, tq = 0.0, sq = 0.0;
   if (v_mag >= v_brk_) {  // run I

@@ -14,6 +14,8 @@ bool active(double timer_start) { return !std::isnan(timer_start); }
 // round-off noise in a network solution that sits at V = Vm (or heating = theta) cannot make the
 // modes chatter. The recorded extremum moves by a second-order amount (< 1e-9 pu).
 constexpr double kTurnMargin = 1e-6;
+// Hysteresis of the run-curve / stall-impedance branch at Vstallbrk (pu; see on_brk_impedance_).
+constexpr double kBrkHysteresis = 1e-3;
 }  // namespace
 
 bool MotorD::restartArmed() const { return stalled_[1] && p_.f_rst > 0.0 && std::isfinite(p_.t_rst); }
@@ -31,7 +33,7 @@ void MotorD::roots(const dae::Context& ctx, std::span<const double> x, std::span
   g[kRootStallTimer] = timerRoot(stall_timer_, p_.t_stall, t);
   g[kRootRestartV] = restartArmed() ? vmag - p_.v_rst : 1.0;
   g[kRootRestartTimer] = timerRoot(restart_timer_, p_.t_rst, t);
-  g[kRootStallBrk] = running ? vmag - v_stallbrk_ : 1.0;
+  g[kRootStallBrk] = running ? vmag - v_stallbrk_ - (on_brk_impedance_ ? kBrkHysteresis : 0.0) : 1.0;
   const bool uv_armed = !uv_tripped_ && p_.f_uvr > 0.0;
   g[kRootUv1V] = uv_armed && std::isfinite(p_.t_tr1) ? vm - p_.uv_tr1 : 1.0;
   g[kRootUv1Timer] = timerRoot(uv1_timer_, p_.t_tr1, t);
@@ -110,7 +112,12 @@ bool MotorD::fireDueTimers(double t, std::span<double> x) {
 }
 
 bool MotorD::handleStall(double t, double v_mag, std::span<double>, std::span<const int> fired) {
-  bool jump = fired[kRootStallBrk] != 0 && anyRunning();  // run curve <-> stall impedance
+  bool jump = false;
+  if (anyRunning()) {  // run curve <-> stall impedance
+    const bool below = fired[kRootStallBrk] < 0 ? true : (fired[kRootStallBrk] > 0 ? false : on_brk_impedance_);
+    jump = below != on_brk_impedance_;
+    on_brk_impedance_ = below;
+  }
   if (fired[kRootStallV] < 0 && anyRunning() && !active(stall_timer_)) stall_timer_ = t;
   if (fired[kRootStallV] > 0 || (active(stall_timer_) && v_mag > v_stall_)) stall_timer_ = kOff;
   if (fired[kRootRestartV] > 0 && restartArmed() && !active(restart_timer_)) restart_timer_ = t;
@@ -189,6 +196,9 @@ bool MotorD::onRoot(const dae::Context& ctx, std::span<double> x, std::span<cons
     handleThermal(k, theta, subBlock(k, vmag, ctx.frequency_pu, theta).heat, fired);
   }
   jump = fireDueTimers(t, x) || jump;
+  // Every sub-block stalled: the branch mode is moot; a restart then starts on the run curve and
+  // the kRootStallBrk root (1 while none runs) flips to the impedance if V is below Vstallbrk.
+  if (!anyRunning()) on_brk_impedance_ = false;
   return jump;
 }
 

@@ -217,6 +217,17 @@ Complex positiveSequencePu(const model::Feeder& f, const powerflow::Result& r, m
   return rotatedPu(v1, base, angle_ref);
 }
 
+Complex phasePu(const model::Feeder& f, const powerflow::Result& r, model::BusId bus, int node, double angle_ref) {
+  const Complex a = std::polar(1.0, 2.0 * std::numbers::pi / 3.0);
+  const Complex v = nodeVolts(r, bus, node) * std::pow(a, node - 1);
+  const double base = core::lnVolts(f.buses[static_cast<std::size_t>(bus)].kv_base_ll);
+  if (base <= 0.0) return {};
+  // the bus's positive-sequence 30-degree step for every phase: a phase of its own would jump by
+  // 30 degrees when unbalance moves it across a 15-degree rounding edge
+  const Complex v1 = (nodeVolts(r, bus, 1) + a * nodeVolts(r, bus, 2) + a * a * nodeVolts(r, bus, 3)) / 3.0;
+  return v / base * std::polar(1.0, rotation(v1, angle_ref));
+}
+
 Complex regionLosses(const model::Feeder& f, const graph::Topology& topo, const powerflow::Result& r,
                      const std::vector<bool>& region) {
   (void)f;

@@ -58,6 +58,9 @@ std::vector<LoadPoint> loadPoints(const BaseCase& base);
 // Positive-sequence voltage (pu of the bus's line-to-neutral base, rotated) of a 3-phase bus.
 Complex positiveSequencePu(const model::Feeder& f, const powerflow::Result& r, model::BusId bus,
                            double angle_ref);
+// One phase (node 1..3) of a bus, line-to-ground pu, rotated into phase a's frame (b by +120°,
+// c by -120°) and then relative to angle_ref.
+Complex phasePu(const model::Feeder& f, const powerflow::Result& r, model::BusId bus, int node, double angle_ref);
 
 // Series losses (VA) of the branches with an end in `region` and the other end in it or at head.
 Complex regionLosses(const model::Feeder& f, const graph::Topology& topo, const powerflow::Result& r,

@@ -133,8 +133,9 @@ model::Terminal threePhase(model::BusId bus, bool neutral) {
   return t;
 }
 
-// Balanced 3x3 with positive-sequence impedance z1 and mutual-to-self ratio m (Zs = z1/(1-m)).
-model::LineImpedance balancedImpedance(Complex z1, double m) {
+// Balanced 3x3 with positive-sequence impedance z1 and mutual-to-self ratio m (Zs = z1/(1-m)); m is
+// real for balanced sections, complex (the trunk's own Zm/Zs) for per-phase ones.
+model::LineImpedance balancedImpedance(Complex z1, Complex m) {
   model::LineImpedance imp;
   imp.z_per_length = core::CMatrix(3);
   imp.y_per_length = core::CMatrix(3);
@@ -159,6 +160,25 @@ double mutualToSelf(const detail::BaseCase& base, const detail::Trunk& trunk) {
     den += s;
   }
   return den > 0 ? std::clamp(num / den, 0.0, 0.6) : 0.0;
+}
+
+// Per-phase sections: the trunk's complex Zm/Zs (length-weighted sums). With unbalanced phase
+// currents the mutual drop Zm (Ia + Ib) on the light phase has Zm's own angle (Kron-reduced
+// neutral), not Zs's: it is what holds ieee8500's lightly loaded phase c up when phase a sags.
+Complex mutualToSelfComplex(const detail::BaseCase& base, const detail::Trunk& trunk) {
+  Complex num{}, den{};
+  for (std::size_t p = 1; p < trunk.buses.size(); ++p) {
+    const int br = base.topology.parent_branch[static_cast<std::size_t>(trunk.buses[p])];
+    const auto& b = base.topology.branches[static_cast<std::size_t>(br)];
+    if (b.kind != graph::BranchKind::Line) continue;
+    const auto z = base.feeder.lines[static_cast<std::size_t>(b.element)].totalZ();
+    if (z.n != 3) continue;
+    num += (z(0, 1) + z(0, 2) + z(1, 2)) / 3.0;
+    den += (z(0, 0) + z(1, 1) + z(2, 2)) / 3.0;
+  }
+  if (std::abs(den) <= 0.0) return 0.0;
+  const Complex m = num / den;
+  return std::abs(m) > 0.6 ? m * (0.6 / std::abs(m)) : m;
 }
 
 // Fixed-ratio 3-phase transformer standing for a trunk transformer (a bank of 1-phase units
@@ -215,6 +235,41 @@ model::Transformer boundaryTransformer(const detail::BaseCase& base, int element
   notes.push_back(fmt::format("{} unit(s) of transformer.{} kept as one 3-phase fixed-ratio transformer {} (mean tap {:.5f})",
                               bank.size(), x0.name, name, t.windings[1].tap / t.windings[0].tap));
   return t;
+}
+
+// Per-phase variant: a bank of single-phase units on the trunk stays a bank, each unit at its own
+// base-case tap (ieee8500's vreg3: 1.100 / 1.0625 / 1.006, whose mean 1.056 moved phase c by 0.05
+// pu). Three-phase units and single units are kept as boundaryTransformer writes them.
+std::vector<model::Transformer> boundaryUnits(const detail::BaseCase& base, int element, const std::string& name, model::BusId from,
+                                              model::BusId to, std::vector<std::string>& notes) {
+  const auto& f = base.feeder;
+  const auto& x0 = f.transformers[static_cast<std::size_t>(element)];
+  const auto b1 = x0.windings.at(0).terminal.bus, b2 = x0.windings.at(1).terminal.bus;
+  std::vector<const model::Transformer*> bank;
+  for (const auto& x : f.transformers)
+    if (x.enabled && x.windings.size() >= 2 && x.windings[0].terminal.bus == b1 && x.windings[1].terminal.bus == b2) bank.push_back(&x);
+  const bool wye_units = std::all_of(bank.begin(), bank.end(), [](const model::Transformer* x) {
+    if (x->phases != 1) return false;
+    for (std::size_t w = 0; w < 2; ++w)
+      if (std::count_if(x->windings[w].terminal.nodes.begin(), x->windings[w].terminal.nodes.end(), [](int n) { return n > 0; }) != 1) return false;
+    return true;
+  });
+  if (bank.size() < 2 || !wye_units) return {boundaryTransformer(base, element, name, from, to, notes)};
+  std::vector<model::Transformer> out;
+  std::string taps;
+  for (const auto* x : bank) {
+    model::Transformer t = *x;
+    t.windings.resize(2);
+    const int node = *std::find_if(x->windings[0].terminal.nodes.begin(), x->windings[0].terminal.nodes.end(), [](int n) { return n > 0; });
+    t.name = fmt::format("{}{}", name, "abc"[std::clamp(node, 1, 3) - 1]);
+    t.is_regulator = false;
+    t.windings[0].terminal = {from, x->windings[0].terminal.nodes};
+    t.windings[1].terminal = {to, x->windings[1].terminal.nodes};
+    taps += fmt::format("{}{:.5f}", taps.empty() ? "" : " / ", t.windings[1].tap / t.windings[0].tap);
+    out.push_back(std::move(t));
+  }
+  notes.push_back(fmt::format("{} unit(s) of transformer.{} kept as single-phase fixed-ratio units {}a.. (taps {})", bank.size(), x0.name, name, taps));
+  return out;
 }
 
 // kW-weighted ZIP mix of the loads' models (OpenDSS model 8 coefficients Z I P for P then Q).
@@ -385,7 +440,64 @@ struct SectionBuild {
   Complex direction;  // unit phasor of the section's physical Σ Z_b W_b² (0: complex chain)
   bool r_fixed = false;  // loss correction: R set, X solved for |V|
   double r_set = 0.0;
+  // Per-phase variant (unbalanced feeders): the section's load stays on its phases as
+  // single-phase loads, its aggregated service transformer is three single-phase units with one
+  // tap each, and each phase meets its own base-case mean customer voltage.
+  bool per_phase = false;
+  std::array<double, 3> phase_w{};           // section kW per phase (nominal)
+  std::array<Complex, 3> v_phase_target{};   // kW-weighted mean customer voltage of each phase
+  std::array<int, 3> xf_phase{-1, -1, -1};   // single-phase aggregated service transformers
+  double phase_scale = 1.0;                  // common factor on the phase targets keeping |V̄_k|
+  core::CMatrix shape;  // per phase: the section trunk's own 3x3 normalised to z1 = 1 (empty: balanced)
 };
+
+// Section voltage of the reduced feeder at the section load bus: the positive sequence, or for a
+// per-phase section the phase voltages weighted by the section's kW per phase (the same weights
+// as the full feeder's V̄_k, "Decisions in force").
+Complex sectionVoltagePu(const model::Feeder& f, const powerflow::Result& r, const SectionBuild& s, double angle_ref) {
+  if (!s.per_phase) return detail::positiveSequencePu(f, r, s.load_bus, angle_ref);
+  Complex sum{};
+  double w = 0.0;
+  for (int q = 0; q < 3; ++q)
+    if (s.phase_w[static_cast<std::size_t>(q)] > 0.0) {
+      sum += s.phase_w[static_cast<std::size_t>(q)] * detail::phasePu(f, r, s.load_bus, q + 1, angle_ref);
+      w += s.phase_w[static_cast<std::size_t>(q)];
+    }
+  return w > 0.0 ? sum / w : Complex{};
+}
+
+// Share of a load's base-case power on each phase (a, b, c). Split-phase and secondary loads sit on
+// their service transformer's primary phase(s).
+std::array<double, 3> phaseShare(const detail::BaseCase& base, const detail::LoadPoint& p) {
+  const auto& f = base.feeder;
+  const auto& l = f.loads[static_cast<std::size_t>(p.load)];
+  const auto* lf = base.load_flow[static_cast<std::size_t>(p.load)];
+  std::array<double, 3> ph{};
+  double tot = 0.0;
+  if (lf) {
+    for (std::size_t e = 0; e < lf->voltage.size(); ++e) {
+      const int node = e < l.bus1.nodes.size() ? l.bus1.nodes[e] : static_cast<int>(e) + 1;
+      const double pw = (lf->voltage[e] * std::conj(lf->current[e])).real();
+      if (node >= 1 && node <= 3) ph[static_cast<std::size_t>(node - 1)] += pw;
+      tot += pw;
+    }
+  }
+  if (p.service_xfmr >= 0) {
+    const auto& xt = f.transformers[static_cast<std::size_t>(p.service_xfmr)].windings[0].terminal;
+    std::vector<int> pn;
+    for (std::size_t q = 0; q < xt.nodes.size() && q < 3; ++q)
+      if (xt.nodes[q] >= 1 && xt.nodes[q] <= 3) pn.push_back(xt.nodes[q]);
+    if (!pn.empty()) {
+      ph = {};
+      for (int node : pn) ph[static_cast<std::size_t>(node - 1)] += 1.0 / static_cast<double>(pn.size());
+      return ph;
+    }
+  }
+  const double sum = ph[0] + ph[1] + ph[2];
+  if (!(std::abs(sum) > 0.0)) return {1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0};
+  for (auto& x : ph) x /= sum;
+  return ph;
+}
 
 // kW-weighted mean of complex customer voltages and of primary voltages.
 void sectionMeans(const std::vector<detail::LoadPoint>& pts, SectionBuild& s) {
@@ -506,6 +618,22 @@ model::Transformer serviceTransformer(const std::string& name, model::BusId prim
   t.pct_imag = e.imag_pct;
   t.xht_pct = e.x_pct;
   t.xlt_pct = e.x_pct;
+  return t;
+}
+
+// One phase (node 1..3) of the aggregated service transformer as a single-phase wye unit (per-phase
+// variant: each phase gets its own tap). Its kVA is the phase's share of the section's kW: the
+// phase's own service transformers, so every phase sees the same pu loading and %Z drop as in the
+// full feeder (a third each put J1's heavy phase c 0.03 pu low at loads x1.2).
+model::Transformer servicePhaseUnit(const std::string& name, model::BusId primary, double kv_p, model::BusId load_bus,
+                                    const ServiceEquivalent& e, int node, double share) {
+  model::Transformer t = serviceTransformer(name, primary, kv_p, load_bus, e);
+  t.phases = 1;
+  t.windings[0].terminal = {primary, {node, 0}};
+  t.windings[1].terminal = {load_bus, {node, 0}};
+  t.windings[0].kv = kv_p / core::kSqrt3;
+  t.windings[1].kv = e.kv_secondary / core::kSqrt3;
+  for (auto& w : t.windings) w.kva = e.kva * (share > 1e-6 ? share : 1.0 / 3.0);
   return t;
 }
 
@@ -647,7 +775,7 @@ struct Work {
   detail::Trunk trunk;
   std::vector<SectionBuild> secs;
   std::vector<SectionBuild> trunk_pieces;  // trunk equivalents between sections (comb topology)
-  double m = 0.0;
+  Complex m = 0.0;
   std::map<model::LoadClass, model::CompositeSpec> classes;
 };
 
@@ -706,7 +834,7 @@ std::vector<int> chooseSections(const Work& w, std::vector<std::string>& notes) 
 // Full-feeder section voltages at some operating point.
 std::vector<Complex> fullSectionVoltages(const model::Feeder& f, const powerflow::Result& r, model::BusId head,
                                          const std::vector<SectionBuild>& secs, const std::vector<detail::LoadPoint>& pts,
-                                         double base_ref) {
+                                         double base_ref, const std::vector<std::array<double, 3>>* share = nullptr, int phase = -1) {
   const double ar = headAngle(r, head);
   std::vector<const powerflow::LoadFlow*> lf(f.loads.size(), nullptr);
   for (const auto& l : r.loads)
@@ -719,7 +847,7 @@ std::vector<Complex> fullSectionVoltages(const model::Feeder& f, const powerflow
       const auto& p = pts[static_cast<std::size_t>(i)];
       const auto* x = lf[static_cast<std::size_t>(p.load)];
       if (!x) continue;
-      const double k = std::abs(p.kw) + 1e-12;
+      const double k = (std::abs(p.kw) + 1e-12) * (share && phase >= 0 ? (*share)[static_cast<std::size_t>(i)][static_cast<std::size_t>(phase)] : 1.0);
       // the base case's rotation of each element: near a 15-degree rounding edge an off-design
       // angle shift would otherwise rotate some customers by another 30 degrees (ieee8500: the
       // section means then fell by up to 0.03 pu at loads x1.2)
@@ -807,7 +935,7 @@ std::vector<SectionBuild*> chainOf(std::vector<SectionBuild>& secs, std::vector<
 // Chain formula (reduction.md 2.5) solved on the reduced feeder's own power flow, Gauss-Seidel
 // from the head: each section's Z_k = (V_up - V_need) / I_k from the latest solution. (Updating
 // every section from one solution oscillates: the section shunts make I_k voltage-dependent.)
-void solveChain(model::Feeder& red, const std::vector<SectionBuild*>& secs, double m, model::BusId head, int max_sweeps,
+void solveChain(model::Feeder& red, const std::vector<SectionBuild*>& secs, Complex m, model::BusId head, int max_sweeps,
                 bool per_piece = false, double tolerance_pu = 1e-8, double accept_pu = 0.0) {
   // One power flow per sweep; within a sweep the pieces are updated from the head down and each
   // trunk change is propagated to everything below it to first order (dV = -dZ I), which makes
@@ -892,17 +1020,98 @@ void solveTaps(model::Feeder& red, std::vector<SectionBuild>& secs, model::BusId
     const double ar = headAngle(r, head);
     double err = 0.0;
     for (auto& s : secs) {
-      const double v = std::abs(detail::positiveSequencePu(red, r, s.load_bus, ar));
+      const double v = std::abs(sectionVoltagePu(red, r, s, ar));
       err = std::max(err, std::abs(v - std::abs(s.v_target)));
-      if (v > 0) red.transformers[static_cast<std::size_t>(s.xf)].windings[1].tap *= std::abs(s.v_target) / v;
+      if (!s.per_phase) {
+        if (v > 0) red.transformers[static_cast<std::size_t>(s.xf)].windings[1].tap *= std::abs(s.v_target) / v;
+        continue;
+      }
+      // Per phase: each phase meets its own mean customer voltage times a common factor that keeps
+      // the kW-weighted mean |V̄_k| exact (the phase targets' magnitudes do not average to it).
+      // scale = |V̄_k| / (ρ · Σ w_q |V_q,target| / Σ w), ρ = |complex mean| / mean of magnitudes of
+      // the present solution (set, not accumulated: the phase taps already correct the mean)
+      double mag_now = 0.0, mag_target = 0.0, wsum = 0.0;
+      for (std::size_t q = 0; q < 3; ++q) {
+        if (s.phase_w[q] <= 0.0) continue;
+        mag_now += s.phase_w[q] * std::abs(detail::phasePu(red, r, s.load_bus, static_cast<int>(q) + 1, ar));
+        mag_target += s.phase_w[q] * std::abs(s.v_phase_target[q]);
+        wsum += s.phase_w[q];
+      }
+      if (v > 0 && mag_now > 0 && mag_target > 0) s.phase_scale = std::abs(s.v_target) / (v / mag_now * mag_target);
+      double tap_sum = 0.0;
+      int loaded = 0;
+      for (std::size_t q = 0; q < 3; ++q) {
+        if (s.phase_w[q] <= 0.0) continue;
+        auto& tap = red.transformers[static_cast<std::size_t>(s.xf_phase[q])].windings[1].tap;
+        const double vq = std::abs(detail::phasePu(red, r, s.load_bus, static_cast<int>(q) + 1, ar));
+        const double target = std::abs(s.v_phase_target[q]) * s.phase_scale;
+        err = std::max(err, std::abs(vq - target));
+        if (vq > 0) tap *= target / vq;
+        tap_sum += tap;
+        ++loaded;
+      }
+      for (std::size_t q = 0; q < 3; ++q)  // an unloaded phase follows the loaded ones
+        if (s.phase_w[q] <= 0.0 && loaded > 0) red.transformers[static_cast<std::size_t>(s.xf_phase[q])].windings[1].tap = tap_sum / loaded;
     }
     if (std::getenv("FEEDERLAB_REDUCE_DEBUG")) fmt::print(stderr, "tap sweep {} err {:.3e}\n", sweep, err);
     if (err < tolerance_pu) return;
+    if (!(err < 0.5)) break;  // diverging (or NaN): give up early
   }
   throw core::ModelError("reduce", "the section taps of the physical equivalents did not converge");
 }
 
-Complex z1Of(const model::Line& l, double m) { return l.impedance.z_per_length(0, 0) * (1.0 - m) * l.length; }
+// Positive-sequence impedance of a 3x3 taken as transposed: mean self minus mean mutual (equals
+// Zs (1 - m) for the balanced form).
+Complex z1OfMatrix(const core::CMatrix& z) {
+  return (z(0, 0) + z(1, 1) + z(2, 2)) / 3.0 - (z(0, 1) + z(0, 2) + z(1, 2) + z(1, 0) + z(2, 0) + z(2, 1)) / 6.0;
+}
+
+Complex z1Of(const model::Line& l, Complex m) {
+  (void)m;
+  return z1OfMatrix(l.impedance.z_per_length) * l.length;
+}
+
+// Per-phase sections: the equivalent keeps the phase-frame shape of the section's own trunk lines
+// (untransposed: Zab, Zbc, Zca differ), scaled to the section's positive-sequence z1. With unbalanced
+// currents that asymmetry decides which phase sags and which rises (ieee8500: phase c barely moves
+// at loads x1.2 while a and b fall by 0.1 pu); a balanced 3x3 spreads the drop evenly.
+core::CMatrix trunkShape(const detail::BaseCase& base, const detail::Trunk& trunk, int first, int last) {
+  core::CMatrix sum(3);
+  bool any = false;
+  for (int p = std::max(first, 1); p <= last; ++p) {
+    const int br = base.topology.parent_branch[static_cast<std::size_t>(trunk.buses[static_cast<std::size_t>(p)])];
+    if (br < 0) continue;
+    const auto& b = base.topology.branches[static_cast<std::size_t>(br)];
+    if (b.kind != graph::BranchKind::Line) continue;
+    const auto& line = base.feeder.lines[static_cast<std::size_t>(b.element)];
+    const auto z = line.totalZ();
+    if (z.n != 3 || line.bus1.nodes.size() < 3) continue;
+    std::array<int, 3> ph{};
+    bool ok = true;
+    for (std::size_t i = 0; i < 3; ++i) {
+      ph[i] = line.bus1.nodes[i] - 1;
+      ok = ok && ph[i] >= 0 && ph[i] <= 2;
+    }
+    if (!ok || ph[0] == ph[1] || ph[1] == ph[2] || ph[0] == ph[2]) continue;
+    for (std::size_t i = 0; i < 3; ++i)
+      for (std::size_t j = 0; j < 3; ++j) sum(static_cast<std::size_t>(ph[i]), static_cast<std::size_t>(ph[j])) += z(i, j);
+    any = true;
+  }
+  if (!any) return {};
+  const Complex z1 = z1OfMatrix(sum);
+  if (std::abs(z1) <= 0.0) return {};
+  for (auto& v : sum.values) v /= z1;
+  return sum;
+}
+
+model::LineImpedance shapedImpedance(Complex z1, const core::CMatrix& shape, Complex m) {
+  if (shape.empty()) return balancedImpedance(z1, m);
+  model::LineImpedance imp;
+  imp.z_per_length = core::CMatrix(3);
+  imp.y_per_length = core::CMatrix(3);
+  for (std::size_t i = 0; i < 9; ++i) imp.z_per_length.values[i] = shape.values[i] * z1;
+  return imp;
+}
 
 // Single-bus baseline ("Decisions in force"): source side unchanged; at @head one line
 // Rfdr + jXfdr = Σ_b Z_b W_b² over the primary (reduction.md 2.5), the whole feeder's aggregated
@@ -1229,19 +1438,67 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
   // Reduced feeder, built in two topologies (chain through the section buses; comb along the
   // trunk), the better by the tolerances kept.
   std::map<std::string, powerflow::Result> full_points;  // off-design solutions of the full feeder
-  auto attempt = [&](Work& w, Reduction& red, bool comb, bool physical) {
+  // Phase allocation of every load point, and whether the feeder is unbalanced enough for the
+  // per-phase variants: a section whose phase kW shares stray from 1/3 by more than 0.1, or a trunk
+  // bank of single-phase regulators whose taps differ.
+  std::vector<std::array<double, 3>> share(w.pts.size());
+  for (std::size_t i = 0; i < w.pts.size(); ++i) share[i] = phaseShare(base, w.pts[i]);
+  bool unbalanced = false;
+  for (const auto& sec : w.secs) {
+    std::array<double, 3> ph{};
+    double tot = 0.0;
+    for (int i : sec.points)
+      for (std::size_t q = 0; q < 3; ++q) {
+        ph[q] += std::abs(w.pts[static_cast<std::size_t>(i)].kw) * share[static_cast<std::size_t>(i)][q];
+        tot += std::abs(w.pts[static_cast<std::size_t>(i)].kw) * share[static_cast<std::size_t>(i)][q];
+      }
+    for (double x : ph) unbalanced = unbalanced || (tot > 0 && std::abs(x / tot - 1.0 / 3.0) > 0.1);
+  }
+  for (const auto& [pos, why] : w.trunk.transformer_at) {
+    (void)why;
+    const auto tb = w.trunk.buses[static_cast<std::size_t>(pos)];
+    const auto& x0 = f.transformers[static_cast<std::size_t>(base.topology.branches[static_cast<std::size_t>(base.topology.parent_branch[static_cast<std::size_t>(tb)])].element)];
+    for (const auto& x : f.transformers)
+      if (x.enabled && x.phases == 1 && x.windings.size() >= 2 && x.windings[0].terminal.bus == x0.windings[0].terminal.bus &&
+          x.windings[1].terminal.bus == x0.windings[1].terminal.bus && std::abs(x.windings[1].tap - x0.windings[1].tap) > 1e-6)
+        unbalanced = true;
+  }
+  auto attempt = [&](Work& w, Reduction& red, bool comb, bool physical, bool per_phase, bool shaped) {
     auto& notes = red.notes;
     // Reduced feeder.
     Builder bld(f);
     copyKept(base, bld, notes);
-    w.m = mutualToSelf(base, w.trunk);
-    red.mutual_to_self = w.m;
+    w.m = per_phase ? mutualToSelfComplex(base, w.trunk) : Complex(mutualToSelf(base, w.trunk));
+    red.mutual_to_self = std::abs(w.m);
     const auto head_out = bld.map[static_cast<std::size_t>(base.head)];
     for (int k = 0; k < n; ++k) {
       auto& s = w.secs[static_cast<std::size_t>(k)];
       const std::string tag = fmt::format("s{}", k + 1);
       s.propagates = !comb;
       s.direction = (comb ? dir_comb : dir_chain)[static_cast<std::size_t>(k)];
+      s.per_phase = per_phase;
+      if (per_phase) {
+        std::array<Complex, 3> vsum{};
+        s.phase_w = {};
+        for (int i : s.points) {
+          const auto& p = w.pts[static_cast<std::size_t>(i)];
+          const auto& sh = share[static_cast<std::size_t>(i)];
+          for (std::size_t q = 0; q < 3; ++q) {
+            s.phase_w[q] += (std::abs(p.kw) + 1e-12) * sh[q];
+            vsum[q] += (std::abs(p.kw) + 1e-12) * sh[q] * p.v_customer;
+          }
+        }
+        for (std::size_t q = 0; q < 3; ++q) {
+          if (s.phase_w[q] < 1e-9 * (s.phase_w[0] + s.phase_w[1] + s.phase_w[2])) s.phase_w[q] = 0.0;
+          s.v_phase_target[q] = s.phase_w[q] > 0.0 ? vsum[q] / s.phase_w[q] : s.v_target;
+        }
+        s.phase_scale = 1.0;
+        s.shape = trunkShape(base, w.trunk, s.first, s.last);
+        if (s.shape.empty()) s.shape = trunkShape(base, w.trunk, 0, static_cast<int>(w.trunk.buses.size()) - 1);
+        if (!shaped) s.shape = {};  // balanced 3x3 with the trunk's complex Zm/Zs
+      } else {
+        s.shape = {};
+      }
     s.up = k == 0 ? head_out : (comb ? w.secs[static_cast<std::size_t>(k) - 1].trunk_end : w.secs[static_cast<std::size_t>(k) - 1].primary);
       model::BusId cur = s.up;
       int pos_kv = s.first;
@@ -1252,7 +1509,10 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         const int br = base.topology.parent_branch[static_cast<std::size_t>(tb)];
         const int elem = base.topology.branches[static_cast<std::size_t>(br)].element;
         const auto nb = bld.newBus(fmt::format("{}_t{}", tag, ++j), f.buses[static_cast<std::size_t>(tb)].kv_base_ll);
-        bld.out.transformers.push_back(boundaryTransformer(base, elem, fmt::format("bt{}_{}", k + 1, j), cur, nb, notes));
+        if (per_phase)
+          for (auto& u : boundaryUnits(base, elem, fmt::format("bt{}_{}", k + 1, j), cur, nb, notes)) bld.out.transformers.push_back(std::move(u));
+        else
+          bld.out.transformers.push_back(boundaryTransformer(base, elem, fmt::format("bt{}_{}", k + 1, j), cur, nb, notes));
         s.xfmrs.push_back(why);
         cur = nb;
         pos_kv = pos;
@@ -1284,6 +1544,7 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         const auto tb = w.trunk.buses[static_cast<std::size_t>(s.last)];
         SectionBuild piece;
         piece.trunk_piece = true;
+        piece.shape = s.shape;
       piece.propagates = true;
         piece.line_from = s.line_from;
         piece.primary = piece.load_bus = bld.newBus(tag + "_end", s.kv_primary);
@@ -1315,7 +1576,16 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         s.load_bus = bld.newBus(tag + "_lv", se.kv_secondary);
         addVoltageBase(bld.out, se.kv_secondary);
         s.xf = static_cast<int>(bld.out.transformers.size());
-        bld.out.transformers.push_back(serviceTransformer("sx" + std::to_string(k + 1), s.primary, s.kv_primary, s.load_bus, se));
+        if (per_phase) {
+          for (int q = 0; q < 3; ++q) {
+            s.xf_phase[static_cast<std::size_t>(q)] = static_cast<int>(bld.out.transformers.size());
+            const double wsum = s.phase_w[0] + s.phase_w[1] + s.phase_w[2];
+            bld.out.transformers.push_back(servicePhaseUnit(fmt::format("sx{}{}", k + 1, "abc"[q]), s.primary, s.kv_primary, s.load_bus, se, q + 1,
+                                                            wsum > 0 ? s.phase_w[static_cast<std::size_t>(q)] / wsum : 1.0 / 3.0));
+          }
+        } else {
+          bld.out.transformers.push_back(serviceTransformer("sx" + std::to_string(k + 1), s.primary, s.kv_primary, s.load_bus, se));
+        }
         if (se.primary_only) {
           s.xf_kva = 0.0;  // report: no service transformer (the 1:1 unit only separates the load bus)
           s.r_pct = s.x_pct = 0.0;
@@ -1404,12 +1674,41 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         // load turns constant-Z) shift the same way: the block's customers sit at V_block.
         load.vminpu *= ratio;
         load.vmaxpu *= ratio;
-        red.reduced_records.push_back(record(bld.out, load, spec));
-        red.section_of_reduced_load[load.name] = k;
-        info.load_names.push_back(load.name);
-        info.block_v_pu.push_back(std::abs(vb / wb));
-        info.block_kw.push_back(load.kw);
-        bld.out.loads.push_back(std::move(load));
+        std::vector<model::Load> parts;
+        if (per_phase) {
+          // Per-phase variant: the block's load stays on its phases (phase allocation of its
+          // customers' base-case power), one single-phase wye load per phase, same law.
+          std::array<double, 3> pk{};
+          double pt = 0.0;
+          for (int i : g)
+            for (std::size_t q = 0; q < 3; ++q) {
+              pk[q] += (std::abs(w.pts[static_cast<std::size_t>(i)].kw) + 1e-12) * share[static_cast<std::size_t>(i)][q];
+              pt += (std::abs(w.pts[static_cast<std::size_t>(i)].kw) + 1e-12) * share[static_cast<std::size_t>(i)][q];
+            }
+          for (int q = 0; q < 3; ++q) {
+            const double frac = pt > 0.0 ? pk[static_cast<std::size_t>(q)] / pt : 1.0 / 3.0;
+            if (frac < 1e-9) continue;
+            model::Load lq = load;
+            lq.name = fmt::format("{}{}", load.name, "abc"[q]);
+            lq.bus1 = {s.load_bus, {q + 1, 0}};
+            lq.phases = 1;
+            lq.kv = s.kv_secondary / core::kSqrt3;
+            lq.kw *= frac;
+            lq.kvar *= frac;
+            lq.num_customers = static_cast<int>(std::lround(load.num_customers * frac));
+            parts.push_back(std::move(lq));
+          }
+        } else {
+          parts.push_back(std::move(load));
+        }
+        for (auto& part : parts) {
+          red.reduced_records.push_back(record(bld.out, part, spec));
+          red.section_of_reduced_load[part.name] = k;
+          info.load_names.push_back(part.name);
+          info.block_v_pu.push_back(std::abs(vb / wb));
+          info.block_kw.push_back(part.kw);
+          bld.out.loads.push_back(std::move(part));
+        }
       }
       red.motor_d_blocks = std::max(red.motor_d_blocks, bno);
     }
@@ -1422,10 +1721,10 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         auto& s = w.secs[k];
         const Complex z = comb ? s.z_own : s.z_physical;
         if (z.real() <= 0.0) throw core::ModelError("reduce", fmt::format("section {} has no primary line (no physical equivalent)", k + 1));
-        rf.lines[static_cast<std::size_t>(s.line)].impedance = balancedImpedance(z * s.kv_primary * s.kv_primary, w.m);
+        rf.lines[static_cast<std::size_t>(s.line)].impedance = shapedImpedance(z * s.kv_primary * s.kv_primary, s.shape, w.m);
         if (comb && k < w.trunk_pieces.size()) {
           if (s.z_trunk.real() <= 0.0) throw core::ModelError("reduce", fmt::format("section {} has no trunk line", k + 1));
-          rf.lines[static_cast<std::size_t>(w.trunk_pieces[k].line)].impedance = balancedImpedance(s.z_trunk * s.kv_primary * s.kv_primary, w.m);
+          rf.lines[static_cast<std::size_t>(w.trunk_pieces[k].line)].impedance = shapedImpedance(s.z_trunk * s.kv_primary * s.kv_primary, s.shape, w.m);
         }
       }
       solveTaps(rf, w.secs, head_out);
@@ -1465,7 +1764,7 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         const Complex h = detail::headPower(r);
         const Complex l = detail::regionLosses(rf, graph::buildTopology(rf), r, region);
         double v = 0;
-        for (const auto& s : w.secs) v = std::max(v, std::abs(std::abs(detail::positiveSequencePu(rf, r, s.load_bus, ar)) - std::abs(s.v_target)));
+        for (const auto& s : w.secs) v = std::max(v, std::abs(std::abs(sectionVoltagePu(rf, r, s, ar)) - std::abs(s.v_target)));
         const double hp = 100.0 * std::max(std::abs(h.real() - head_full.real()), std::abs(h.imag() - head_full.imag())) / std::abs(head_full);
         const double lp = loss_full.real() != 0 ? 100.0 * std::abs(l.real() - loss_full.real()) / std::abs(loss_full.real()) : 0.0;
         return std::max({hp / 0.5, lp / 5.0, v / 0.005});
@@ -1512,7 +1811,7 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
           for (auto* s : chainOf(w.secs, w.trunk_pieces)) {
             auto& line = rf.lines[static_cast<std::size_t>(s->line)];
             const Complex z = z1Of(line, w.m);
-            line.impedance = balancedImpedance(Complex(alpha * z.real(), z.imag()), w.m);
+            line.impedance = shapedImpedance(Complex(alpha * z.real(), z.imag()), s->shape, w.m);
           }
           solveTaps(rf, w.secs, head_out);
           return fmt::format("loss correction: equivalent R scaled by {:.4f}, section taps re-solved", alpha);
@@ -1637,16 +1936,26 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
       info.loads = loads;
       info.fractions = mixSpec(f, loads, w.classes).fractions;
       info.v_full_pu = std::abs(s.v_target);
-      info.v_reduced_pu = std::abs(detail::positiveSequencePu(rf, rr, s.load_bus, ar));
+      info.v_reduced_pu = std::abs(sectionVoltagePu(rf, rr, s, ar));
       info.xfmr_kva = s.xf_kva;
       info.xfmr_r_pct = s.r_pct;
       info.xfmr_x_pct = s.x_pct;
       if (s.xf >= 0) info.xfmr_tap = rf.transformers[static_cast<std::size_t>(s.xf)].windings[1].tap;
+      if (s.per_phase) {  // report: the kW-weighted mean of the phase taps
+        double t = 0.0, wsum = 0.0;
+        for (std::size_t q = 0; q < 3; ++q)
+          if (s.xf_phase[q] >= 0 && s.phase_w[q] > 0) {
+            t += s.phase_w[q] * rf.transformers[static_cast<std::size_t>(s.xf_phase[q])].windings[1].tap;
+            wsum += s.phase_w[q];
+          }
+        if (wsum > 0) info.xfmr_tap = t / wsum;
+      }
       info.capacitor_kvar = s.cap_kvar;
       info.charging_kvar = s.charging_kvar;
       red.section_voltage_error_pu_max = std::max(red.section_voltage_error_pu_max, std::abs(info.v_full_pu - info.v_reduced_pu));
     }
-    red.equivalent_form = fmt::format("positive-sequence chain impedances written as balanced 3x3 lines (mutual/self {:.3f} from the trunk)", w.m);
+    red.equivalent_form = per_phase ? fmt::format("phase-frame 3x3 section lines with positive-sequence chain impedances (|mutual/self| {:.3f} from the trunk)", std::abs(w.m))
+                                    : fmt::format("positive-sequence chain impedances written as balanced 3x3 lines (mutual/self {:.3f} from the trunk)", std::abs(w.m));
 
     // Off-design points with the same equivalents.
     if (opt.check_off_design) {
@@ -1671,10 +1980,22 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         OffDesignCheck c;
         c.name = pt.name;
         const double a2 = headAngle(r2, head_out);
-        if (std::getenv("FEEDERLAB_REDUCE_DEBUG"))
-          for (int k = 0; k < n; ++k)
-            fmt::print(stderr, "  {} s{} full {:.4f} red {:.4f}\n", pt.name, k + 1, std::abs(vf[static_cast<std::size_t>(k)]),
-                       std::abs(detail::positiveSequencePu(fr, r2, w.secs[static_cast<std::size_t>(k)].load_bus, a2)));
+        if (std::getenv("FEEDERLAB_REDUCE_DEBUG")) {
+          std::array<std::vector<Complex>, 3> vq;
+          for (int q = 0; q < 3; ++q) vq[static_cast<std::size_t>(q)] = fullSectionVoltages(ff, r1, base.head, w.secs, w.pts, base.angle_ref, &share, q);
+          for (int k = 0; k < n; ++k) {
+            fmt::print(stderr, "  {} s{} full {:.4f} red {:.4f}", pt.name, k + 1, std::abs(vf[static_cast<std::size_t>(k)]),
+                       std::abs(sectionVoltagePu(fr, r2, w.secs[static_cast<std::size_t>(k)], a2)));
+            if (per_phase)
+              for (int q = 0; q < 3; ++q)
+                fmt::print(stderr, " | {} w {:.0f} full {:.4f}/{:.1f} red {:.4f}/{:.1f}", "abc"[q], w.secs[static_cast<std::size_t>(k)].phase_w[static_cast<std::size_t>(q)],
+                           std::abs(vq[static_cast<std::size_t>(q)][static_cast<std::size_t>(k)]),
+                           std::arg(vq[static_cast<std::size_t>(q)][static_cast<std::size_t>(k)]) * 180 / std::numbers::pi,
+                           std::abs(detail::phasePu(fr, r2, w.secs[static_cast<std::size_t>(k)].load_bus, q + 1, a2)),
+                           std::arg(detail::phasePu(fr, r2, w.secs[static_cast<std::size_t>(k)].load_bus, q + 1, a2)) * 180 / std::numbers::pi);
+            fmt::print(stderr, "\n");
+          }
+        }
         if (std::getenv("FEEDERLAB_REDUCE_DEBUG")) {
           std::vector<Complex> pf(static_cast<std::size_t>(n)), pr(static_cast<std::size_t>(n)), p0(static_cast<std::size_t>(n));
           for (const auto& lf : r1.loads)
@@ -1688,7 +2009,7 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         }
         for (int k = 0; k < n; ++k)
           c.section_voltage_error_pu_max = std::max(c.section_voltage_error_pu_max,
-              std::abs(std::abs(vf[static_cast<std::size_t>(k)]) - std::abs(detail::positiveSequencePu(fr, r2, w.secs[static_cast<std::size_t>(k)].load_bus, a2))));
+              std::abs(std::abs(vf[static_cast<std::size_t>(k)]) - std::abs(sectionVoltagePu(fr, r2, w.secs[static_cast<std::size_t>(k)], a2))));
         const Complex h1 = detail::headPower(r1), h2 = detail::headPower(r2);
         if (std::getenv("FEEDERLAB_REDUCE_DEBUG"))
           fmt::print(stderr, "{}: head {:.1f}/{:.1f} vs {:.1f}/{:.1f}; loads {:.1f}/{:.1f} vs {:.1f}/{:.1f}; shunts {:.1f} vs {:.1f}; losses {:.1f} vs {:.1f}\n",
@@ -1708,6 +2029,11 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
                                 : "; chain topology (head, section 1, section 2, ...)";
     if (physical)
       red.equivalent_form += "; physical equivalents: Σ Z_b W_b² per section, |V| met by the aggregated service transformers' taps";
+    if (per_phase)
+      red.equivalent_form += std::string("; per phase: single-phase section loads on their phases, single-phase boundary regulators and "
+                                         "service transformers at per-phase taps (section voltage = phase voltages weighted by the section's kW per phase); ") +
+                             (shaped ? "each section line keeps its trunk's own (untransposed) 3x3 shape scaled to its z1"
+                                     : "section lines balanced 3x3 with the trunk's complex mutual-to-self ratio");
   };
   // Variants are ranked by the number of the checks they fail, then by the worst ratio of
   // error to tolerance (so one far-off check does not outweigh several failed ones).
@@ -1724,18 +2050,27 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
   struct Variant {
     bool comb, physical;
     const char* name;
+    bool per_phase = false;
+    bool shaped = false;  // per phase: the section trunk's own 3x3 shape (else balanced, complex m)
   };
   // Physical first (cheap: fixed lines, taps converge in a few power flows, and they drift less
   // off-design); the fitted variants (tens of chain sweeps each) only when no earlier variant
   // meets every check.
-  for (const Variant v : {Variant{false, true, "physical chain"}, Variant{true, true, "physical comb"}, Variant{false, false, "chain"}, Variant{true, false, "comb"}}) {
+  // Per-phase variants (physical only) on unbalanced feeders, after the balanced physical ones: a
+  // feeder they already fit keeps its balanced sections.
+  for (const Variant v : {Variant{false, true, "physical chain"}, Variant{true, true, "physical comb"},
+                          Variant{false, true, "per-phase physical chain", true, true}, Variant{true, true, "per-phase physical comb", true, true},
+                          Variant{false, true, "per-phase balanced physical chain", true}, Variant{true, true, "per-phase balanced physical comb", true},
+                          Variant{false, false, "chain"}, Variant{true, false, "comb"}}) {
     if (best && score(*best) <= 1.0) break;  // every check met
+    const bool want_phase = opt.phases == Phases::PerPhase || (opt.phases == Phases::Auto && unbalanced);
+    if (v.per_phase ? !want_phase : opt.phases == Phases::PerPhase && v.physical) continue;
     if ((opt.topology == Topology::Chain && v.comb) || (opt.topology == Topology::Comb && !v.comb)) continue;
     if ((opt.equivalent == Equivalent::Fitted && v.physical) || (opt.equivalent == Equivalent::Physical && !v.physical)) continue;
     Work wt = w;
     Reduction rt = red;
     try {
-      attempt(wt, rt, v.comb, v.physical);
+      attempt(wt, rt, v.comb, v.physical, v.per_phase, v.shaped);
     } catch (const core::ModelError& e) {
       failures += std::string(failures.empty() ? "" : "; ") + v.name + ": " + e.what();
       continue;
@@ -1744,6 +2079,9 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
       continue;
     }
     lap(v.name);
+    if (std::getenv("FEEDERLAB_REDUCE_DEBUG"))
+      for (const auto& c : rt.off_design)
+        fmt::print(stderr, "variant {} {}: V {:.5f} P {:.3f}% Q {:.3f}%\n", v.name, c.name, c.section_voltage_error_pu_max, c.head_p_error_pct, c.head_q_error_pct);
     if (!best || score(rt) < score(*best)) {
       best = std::move(rt);
     }

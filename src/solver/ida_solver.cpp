@@ -40,6 +40,9 @@ struct IdaSolver::Impl {
   std::string callback_error;  // exception text from a callback
   SolverStats counts;
   bool started = false;
+  // FEEDERLAB_IDA_TRACE set: re-initializations, rollbacks, IDACalcIC tries and fired roots on
+  // stderr (diagnosis of convergence failures).
+  const bool trace = std::getenv("FEEDERLAB_IDA_TRACE") != nullptr;
   std::vector<double> y_before;
 
   // onRoots left every unknown within a tenth of its absolute tolerance (a clamp that moves a
@@ -201,9 +204,42 @@ struct IdaSolver::Impl {
 
   // After a discontinuity at t: IDAReInit, then consistent algebraic y and differential y'.
   void reinit(double t_next) {
+    IDASetInitStep(mem, 0.0);  // IDA's own estimate (a fallback below may have set one)
+    if (trace) std::fprintf(stderr, "reinit t=%.6f\n", t);
     restart();
     const double tout1 = t + std::max(1e-6, std::min(1e-3, t_next - t));
-    check("IDACalcIC", IDACalcIC(mem, IDA_YA_YDP_INIT, tout1));
+    // Two tries: full Newton steps (cheap when the jump is nearly linear in the node voltages:
+    // a source step), then IDA's line search with more iterations, Jacobians and step
+    // reductions (mode changes of stalling motors and tripping units: strongly nonlinear, full
+    // steps overshoot across the load characteristics' kinks).
+    struct Try {
+      booleantype line_search_off;
+      int iters, jacs, steps;
+    };
+    static constexpr Try kTries[] = {{SUNTRUE, 25, 8, 5}, {SUNFALSE, 50, 20, 20}};
+    int flag = -1;
+    for (std::size_t k = 0; k < std::size(kTries) && flag < 0; ++k) {
+      const Try& tr = kTries[options.line_search_first ? std::size(kTries) - 1 - k : k];
+      if (k > 0) check("IDAReInit", IDAReInit(mem, t, yy, yp));
+      IDASetLineSearchOffIC(mem, tr.line_search_off);
+      IDASetMaxNumItersIC(mem, tr.iters);
+      IDASetMaxNumJacsIC(mem, tr.jacs);
+      IDASetMaxNumStepsIC(mem, tr.steps);
+      flag = IDACalcIC(mem, IDA_YA_YDP_INIT, tout1);
+      if (trace) std::fprintf(stderr, "  calcic try %zu -> %d\n", k, flag);
+    }
+    if (flag < 0 && options.implicit_euler_fallback) {
+      // Last resort: no consistent-IC solve; IDA's first step (BDF order 1, i.e. implicit Euler
+      // from the pre-event point, with a tiny first step) solves for every unknown at t + h. Its
+      // corrector uses the new modes' equations on the whole system, so an algebraic solution
+      // that is only reachable through the differential states' motion is found too.
+      ++counts.ic_fallbacks;
+      check("IDAReInit", IDAReInit(mem, t, yy, yp));
+      check("IDASetInitStep", IDASetInitStep(mem, 1e-7));
+      ++counts.reinits;
+      return;
+    }
+    check("IDACalcIC", flag);
     check("IDAGetConsistentIC", IDAGetConsistentIC(mem, yy, yp));
     ++counts.reinits;
   }
@@ -234,12 +270,9 @@ IdaSolver::IdaSolver(dae::Assembler& assembler, IdaOptions options, double t0) :
   m.check("IDASetId", IDASetId(m.mem, m.id));
   m.check("IDASetMaxNumSteps", IDASetMaxNumSteps(m.mem, options.max_steps_per_call));
   if (options.max_step_s > 0.0) m.check("IDASetMaxStep", IDASetMaxStep(m.mem, options.max_step_s));
-  // Consistent restarts after events: full Newton steps (the feeder's node rows reach 1e6 pu
-  // admittances next to O(1) device rows and the line search stalls on the badly scaled norm; a
-  // source step is nearly linear in the node voltages, so full steps converge), and more room.
-  m.check("IDASetLineSearchOffIC", IDASetLineSearchOffIC(m.mem, SUNTRUE));
-  m.check("IDASetMaxNumItersIC", IDASetMaxNumItersIC(m.mem, 25));
-  m.check("IDASetMaxNumJacsIC", IDASetMaxNumJacsIC(m.mem, 8));
+  // IDACalcIC settings: per try in reinit() (full steps first: the feeder's node rows reach 1e6
+  // pu admittances next to O(1) device rows and the line search can stall on the badly scaled
+  // norm; a source step is nearly linear in the node voltages, so full steps converge).
   if (options.suppress_algebraic_error) m.check("IDASetSuppressAlg", IDASetSuppressAlg(m.mem, SUNTRUE));
   if (options.max_order != 5) m.check("IDASetMaxOrd", IDASetMaxOrd(m.mem, options.max_order));
 
@@ -343,6 +376,7 @@ void IdaSolver::run(double t_end, std::span<const double> stop_times, const std:
         // A mode change continued without re-initialization that IDA's corrector cannot follow:
         // back to the point of the mode change (no output recorded since), re-initialize there
         // (IDAReInit + IDACalcIC) and go on.
+        if (m.trace) std::fprintf(stderr, "rollback t=%.6f -> %.6f flag %d\n", m.t, ck_t, flag);
         have_checkpoint = false;
         m.t = ck_t;
         std::ranges::copy(ck_y, m.span(m.yy).begin());
@@ -392,6 +426,9 @@ void IdaSolver::run(double t_end, std::span<const double> stop_times, const std:
           m.y_before.assign(m.span(m.yy).begin(), m.span(m.yy).end());
           bool changed = false;
           for (std::size_t d : touched) changed |= m.assembler->onDeviceRoots(d, t_dev[d], m.span(m.yy), m.fired);
+          if (m.trace)
+            for (std::size_t k = 0; k < nr; ++k)
+              if (m.fired[k]) std::fprintf(stderr, "  t=%.6f fired %s %d g %g -> %g\n", m.t, m.assembler->rootName(k).c_str(), m.fired[k], g_prev[k], g_new[k]);
           if (changed) {
             if (!m.options.restart_on_mode_change && m.statesKept()) {
               ++m.counts.mode_changes;
@@ -399,12 +436,15 @@ void IdaSolver::run(double t_end, std::span<const double> stop_times, const std:
               ck_t = m.t;
               ck_y.assign(m.span(m.yy).begin(), m.span(m.yy).end());
               ck_yp.assign(m.span(m.yp).begin(), m.span(m.yp).end());
-              m.rootsNow(ck_g);  // new modes at the old point: the reference after a re-initialization
+              // New modes at the same point: only the touched devices' functions change (no
+              // evaluation of every device's roots per mode change).
+              for (std::size_t d : touched) m.assembler->deviceRoots(d, m.t, m.span(m.yy), g_new);
+              ck_g = g_new;  // the reference after a re-initialization at this point
             } else {
               m.rootsNow(m.g_before);
               m.restartAndSettle(stops[si]);
+              m.rootsNow(g_new);  // the new modes' functions are the reference from here
             }
-            m.rootsNow(g_new);  // the new modes' functions are the reference from here
           }
         }
         std::swap(g_prev, g_new);

@@ -6,6 +6,8 @@
 #include <nvector/nvector_serial.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -63,6 +65,9 @@ int setup(SUNLinearSolver s, SUNMatrix a) {
     if (c.numeric) klu_l_free_numeric(&c.numeric, &c.common);
     c.numeric = klu_l_factor(cp, ri, x, c.symbolic, &c.common);
     ++c.counters.factorizations;
+    if (c.numeric && std::getenv("FEEDERLAB_IDA_TRACE"))  // fill-in of the first factorization
+      std::fprintf(stderr, "klu factor n=%ld nnz(A)=%ld lnz=%ld unz=%ld blocks=%ld\n", (long)n, (long)cp[n],
+                   (long)c.numeric->lnz, (long)c.numeric->unz, (long)c.symbolic->nblocks);
     return c.numeric != nullptr;
   };
   if (!c.numeric) {

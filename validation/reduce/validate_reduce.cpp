@@ -18,7 +18,7 @@ using namespace feederlab;
 
 int main(int argc, char** argv) {
   if (argc < 3 || std::string(argv[1]) != "--case") {
-    std::fprintf(stderr, "usage: validate_reduce --case NAME [--out DIR] [--sections N] [--blocks N] [--equivalent auto|fitted|physical] [--angle physical|chain] [--loss-correction on|off]\n");
+    std::fprintf(stderr, "usage: validate_reduce --case NAME [--out DIR] [--sections N] [--blocks N] [--equivalent auto|fitted|physical] [--angle physical|chain] [--loss-correction on|off] [--phases auto|balanced|per-phase]\n");
     return 2;
   }
   const std::string name = argv[2];
@@ -28,11 +28,13 @@ int main(int argc, char** argv) {
   bool physical = false;
   std::optional<int> blocks;
   std::string equivalent = "auto";
+  std::string phases = "auto";
   for (int i = 3; i + 1 < argc; i += 2) {
     if (std::string(argv[i]) == "--out") out = argv[i + 1];
     if (std::string(argv[i]) == "--sections") sections = std::stoi(argv[i + 1]);
     if (std::string(argv[i]) == "--angle") physical = std::string(argv[i + 1]) == "physical";
     if (std::string(argv[i]) == "--equivalent") equivalent = std::string(argv[i + 1]);
+    if (std::string(argv[i]) == "--phases") phases = std::string(argv[i + 1]);
     if (std::string(argv[i]) == "--blocks") blocks = std::stoi(argv[i + 1]);
     if (std::string(argv[i]) == "--loss-correction") loss_correction = std::string(argv[i + 1]) == "on";
   }
@@ -56,6 +58,8 @@ int main(int argc, char** argv) {
     if (blocks) opt.motor_d_blocks = *blocks;
     if (equivalent == "fitted") opt.equivalent = reduce::Equivalent::Fitted;
     if (equivalent == "physical") opt.equivalent = reduce::Equivalent::Physical;
+    if (phases == "balanced") opt.phases = reduce::Phases::Balanced;
+    if (phases == "per-phase") opt.phases = reduce::Phases::PerPhase;
     const auto r = reduce::reduceFeeder(feeder, opt);
     reduce::writeReduction(out, r);
     bool ok = true;

@@ -137,6 +137,9 @@ class Assembler {
   // entries of other devices are ignored). True when the device changed states or equations.
   std::size_t rootDevice(std::size_t k) const;
   bool onDeviceRoots(std::size_t d, double t, std::span<double> y, std::span<const int> fired);
+  // Root functions of device d only, written at its entries of the global vector g (after a
+  // device's mode change the other devices' root values stay valid).
+  void deviceRoots(std::size_t d, double t, std::span<const double> y, std::span<double> g) const;
   // "device composite 671 / root 3" for a global root index (diagnostics).
   std::string rootName(std::size_t k) const;
   // Forwards fired roots (IDA's directions) to the devices; device states may be reset in y.

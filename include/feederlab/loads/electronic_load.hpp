@@ -20,6 +20,9 @@
 //   rises through 0: hold) and g1 = v_min - v_d2 (reaches 0: hold, the lower bound). While V
 //   falls, the share uses V itself, so the lag does not change c; when V turns up, V crosses
 //   v_min and c is continuous there. The memory sits above the true minimum by the lag error.
+//   The bound is applied in c (v_min -> max(v_min, v_d2)), never by resetting the state: a root
+//   located at a step end leaves v_min a little below v_d2, and a state jump would force the
+//   solver to re-initialize for every clamp (thousands on a feeder).
 // Equations (V = |v|, pu of the port base; c the connected share)         [load-models 3.4]
 //   V < v_d2:                     c = 0
 //   v_d2 <= V < v_d1, V <= v_min: c = (V - v_d2) / (v_d1 - v_d2)

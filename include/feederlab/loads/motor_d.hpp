@@ -199,6 +199,12 @@ class MotorD final : public dae::Device {
   // Discrete state.
   static constexpr double kOff = std::numeric_limits<double>::quiet_NaN();  // inactive timer
   bool stalled_[2] = {false, false};
+  // A running sub-block draws the stall impedance below Vstallbrk (load-models.md 3.3). The
+  // branch is a discrete mode switched by the kRootStallBrk root (not a test on V inside the
+  // residual): Q jumps there, and a network solution sitting on that jump made IDA's Newton
+  // iteration fail (no root of a discontinuous residual). Back to the run curve above
+  // Vstallbrk + kBrkHysteresis.
+  bool on_brk_impedance_ = false;
   double stall_timer_ = kOff, restart_timer_ = kOff, uv1_timer_ = kOff, uv2_timer_ = kOff;
   bool uv_tripped_ = false;
   ContactorMode con_mode_ = ContactorMode::Idle;

@@ -31,10 +31,24 @@
 //      Fitted: the chain formula Z_k = (V_{k-1} - V_k) / I_k, solved on the reduced feeder's own
 //        power flow (Gauss-Seidel sweeps from the head, one power flow per sweep, each change
 //        propagated downstream to first order, to 1e-8 pu).
-//      A negative equivalent R is a core::ModelError. Variants: physical chain, physical comb, fitted
-//      chain, fitted comb (comb: trunk equivalents between the sections' trunk ends, each section's
-//      load on its own branch); the first meeting every check is kept, else the one failing fewest
-//      checks, then the smallest worst error/tolerance ratio. Failed variants are noted.
+//      Per phase (Options::phases; Auto: on unbalanced feeders, after the balanced physical variants
+//        miss a check): same Σ Z_b W_b² Z1, but section loads as single-phase wye loads on their
+//        customers' phases (SectionInfo::phase_kw allocation; names s3_b2a/b/c), trunk banks of
+//        single-phase regulators as single-phase units at their own taps, the aggregated service
+//        transformer as three single-phase units (kVA by phase kW share) with a tap each so every
+//        phase meets its mean customer voltage (one common factor keeps |V̄_k| exact), and the
+//        section line a phase-frame 3x3: the section trunk's own untransposed 3x3 scaled to Z1, or
+//        balanced with the trunk's complex Zm/Zs. Why: on ieee8500 the phases' off-design
+//        sensitivities differ by a factor of 30 (phase c barely moves, a and b by 0.1 pu) and
+//        vreg3's taps 1.100/1.0625/1.006 differ; balanced sections missed by 0.024 pu, these by
+//        0.009. The section voltage of a per-phase section is read as the phase voltages weighted by
+//        the section's kW per phase (the metric over the reduced customers; not per phase).
+//      A negative equivalent R is a core::ModelError. Variants: physical chain, physical comb,
+//      [unbalanced feeders: per-phase physical chain/comb (trunk 3x3 shape), per-phase balanced
+//      physical chain/comb (complex m)], fitted chain, fitted comb (comb: trunk equivalents between
+//      the sections' trunk ends, each section's load on its own branch); the first meeting every
+//      check is kept, else the one failing fewest checks, then the smallest worst error/tolerance
+//      ratio. Failed variants are noted.
 //   6. Aggregated service transformer per section: rating Σ kVA of the section's service
 //      transformers; its impedance reproduces the kW-weighted mean base-case drop from the service
 //      transformers' primaries to the customers (secondaries lumped in, reduction.md 2.5). This
@@ -56,7 +70,7 @@
 //      `motor_d_min_spread_pu`), each split further by power-flow law (model and exponents,
 //      status=fixed: a ZIP mix is wrong below Vmin, fixed loads ignore the load multiplier). Each
 //      is one balanced three-phase wye load at the section load bus (nominal kW/kvar = sums, its
-//      loads' own law)
+//      loads' own law; per-phase sections: one single-phase wye load per phase, same law and record)
 //      with its own composite record: kW-weighted class fractions, and every voltage threshold of
 //      motor D, the electronic load and the A/B/C UV relays scaled by V̄_k / V̄_block, so a block
 //      stalls when the section bus falls to the level at which its customers would stall
@@ -79,7 +93,8 @@
 //   Reduction r = reduceFeeder(feeder, options);   // throws core::ModelError / NumericalError
 //   writeReduction(dir, r);                         // cli.md `reduce` files
 //   r.section_of_full_load[i]: section (0-based) of full-feeder load i, -1 for source-side loads;
-//   r.section_of_reduced_load["s2_b1"]: section (0-based) of a reduced-feeder load.
+//   r.section_of_reduced_load["s2_b1"]: section (0-based) of a reduced-feeder load ("s2_b1a",
+//   "s2_b1b", "s2_b1c" in per-phase sections: one composite record per reduced load either way).
 #pragma once
 
 #include <array>
@@ -113,6 +128,14 @@ enum class Topology { Auto, Chain, Comb };
 // Auto: all variants are built, the smallest worst error/tolerance ratio is kept.
 enum class Equivalent { Auto, Fitted, Physical };
 
+// Phase representation of the physical equivalents. Balanced: three-phase section loads, boundary
+// banks at their mean tap, one three-phase service transformer per section. PerPhase: single-phase
+// section loads on their phases, boundary banks of single-phase units at their own taps,
+// single-phase service transformers with a tap each (so each phase keeps its mean customer
+// voltage). Auto: balanced first; per phase when the feeder is unbalanced and the balanced
+// variants miss a check.
+enum class Phases { Auto, Balanced, PerPhase };
+
 struct Options {
   std::optional<int> sections;  // nullopt = auto
   int max_sections = 8;         // cap of auto
@@ -129,6 +152,7 @@ struct Options {
   double motor_d_min_spread_pu = 0.002;  // below this in-section spread, one block
   Topology topology = Topology::Auto;
   Equivalent equivalent = Equivalent::Auto;
+  Phases phases = Phases::Auto;
   bool loss_correction = true;
   bool physical_angle = false;  // EXPERIMENTAL: equivalents along the lines' own Σ Z_b W_b² angle,
                                 // |V| kept; does not converge to 1e-8 on the test feeders yet

@@ -5,7 +5,9 @@
 //
 // Events (architecture.md): the caller gives exact stop times; the solver stops on each
 // (IDASetStopTime), calls on_stop(t) to apply the event to the assembler, then IDAReInit and
-// IDACalcIC(IDA_YA_YDP_INIT: algebraic y and differential y' made consistent, IDA guide 2.1).
+// IDACalcIC(IDA_YA_YDP_INIT: algebraic y and differential y' made consistent, IDA guide 2.1),
+// tried with full Newton steps and with IDA's line search (IdaOptions::line_search_first), and as a
+// last resort a restart whose first implicit-Euler step solves the new equations.
 // Device root functions are handled per IdaOptions::root_location (IDA's root finding, or once
 // per step at step ends); a mode change that keeps the states continues from IDA's history (with
 // a rollback to a re-initialization at that point if IDA cannot follow it), one that resets
@@ -62,6 +64,13 @@ struct IdaOptions {
   // unit) is not worth a re-initialization: it is dropped and IDA continues with its own value.
   // 0: every reset beyond a tenth of the absolute tolerance re-initializes.
   double ignored_reset = 0.0;
+  // When IDACalcIC fails after a discontinuity (also when retried with its line search and more
+  // iterations): restart without consistent initial conditions and let IDA's first step (implicit
+  // Euler from the pre-event point, 1e-7 s) find the new solution. false: throw.
+  bool implicit_euler_fallback = true;
+  // IDACalcIC is tried with full Newton steps, then with IDA's line search (more iterations);
+  // true: the other way round.
+  bool line_search_first = false;
 };
 
 struct Sample {
@@ -94,6 +103,7 @@ struct SolverStats {
   long root_returns = 0;
   long reinits = 0;
   long mode_changes = 0;  // device mode changes continued without re-initialization
+  long ic_fallbacks = 0;  // re-initializations that IDACalcIC could not solve (see IdaOptions)
 };
 
 class IdaSolver {

@@ -120,6 +120,25 @@ TEST_CASE("motor D: residuals and currents match hand-computed values") {
       const double vmag = stalled ? 0.8 : 0.45;
       const Cx vc = std::polar(vmag, -0.2);
       std::vector<double> x{0.5, 0.3, 0.3}, xd(3, 0.0), v{vc.real(), vc.imag()};
+      if (!stalled) {
+        // The branch is a mode: without the Vstallbrk root the run curve's Vstallbrk point
+        // continues as an admittance (continuous residual for Newton); the root switches to the
+        // stall impedance.
+        const double vsb = m.vStallBrk();
+        const HandCurve c = handRun(vsb, 0.0);
+        auto run = lt::evaluate(m, Context{}, x, xd, v);
+        const Cx i_run = std::conj(Cx(c.p, c.q) * (vmag * vmag / (vsb * vsb)) / vc);
+        CHECK(c.p == doctest::Approx(g_stall * vsb * vsb).epsilon(1e-9));  // P continuous at Vstallbrk
+        CHECK(run.i[0] == doctest::Approx(i_run.real()));
+        CHECK(run.i[1] == doctest::Approx(i_run.imag()));
+        std::vector<int> fired(m.rootCount(), 0);
+        fired[MotorD::kRootStallBrk] = -1;
+        CHECK(m.onRoot(Context{}, x, v, fired));
+        // Back to the run curve only above Vstallbrk + 1e-3 pu (hysteresis).
+        std::vector<double> g(m.rootCount());
+        m.roots(Context{}, x, v, g);
+        CHECK(g[MotorD::kRootStallBrk] == doctest::Approx(vmag - m.vStallBrk() - 1e-3));
+      }
       auto e = lt::evaluate(m, Context{}, x, xd, v);
       const Cx i = Cx(g_stall, -b_st) * vc;
       CHECK(e.i[0] == doctest::Approx(i.real()));

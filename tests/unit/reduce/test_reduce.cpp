@@ -276,3 +276,52 @@ TEST_CASE("reduce synth-medium: the baseline is initialised to the full feeder's
   REQUIRE(r.rfdr_pu);
   CHECK(*r.rfdr_pu > 0.0);
 }
+
+TEST_CASE("reduce ieee123: per-phase sections keep each phase's load, regulator taps and section voltage") {
+  reduce::Options o;
+  o.phases = reduce::Phases::PerPhase;
+  o.equivalent = reduce::Equivalent::Physical;
+  const auto r = reduce::reduceFeeder(ieee123(), o);
+  checkInvariants(ieee123(), r);  // totals, composition, one record per reduced load
+  CHECK(r.equivalent_form.find("per phase") != std::string::npos);
+  CHECK(r.head_power_error_pct <= 0.5);
+  CHECK(r.section_voltage_error_pu_max <= 1e-6);  // the mean of the phases, met by the phase taps
+  CHECK(std::abs(r.losses_error_pct) <= 5.0);
+  // Every reduced section load is a single-phase wye load on one phase of its section's load bus,
+  // and each section's kW per phase follows the phase allocation of its customers.
+  for (const auto& s : r.sections) {
+    std::array<double, 3> kw{};
+    double total = 0.0;
+    for (const auto& name : s.load_names) {
+      const auto it = std::find_if(r.reduced.loads.begin(), r.reduced.loads.end(), [&](const model::Load& l) { return l.name == name; });
+      REQUIRE(it != r.reduced.loads.end());
+      CHECK(r.section_of_reduced_load.at(name) == s.index);
+      CHECK(it->phases == 1);
+      REQUIRE(it->bus1.nodes.size() == 2);
+      CHECK(it->bus1.nodes[1] == 0);
+      CHECK(r.reduced.buses[static_cast<std::size_t>(it->bus1.bus)].name == s.load_bus);
+      kw[static_cast<std::size_t>(it->bus1.nodes[0] - 1)] += it->kw;
+      total += it->kw;
+    }
+    const double ph_total = s.phase_kw[0] + s.phase_kw[1] + s.phase_kw[2];
+    for (std::size_t q = 0; q < 3; ++q) {
+      INFO("section " << s.index << " phase " << q);
+      CHECK(kw[q] / total == doctest::Approx(s.phase_kw[q] / ph_total).epsilon(0.02));
+    }
+  }
+  // Banks of single-phase regulators on the trunk stay single-phase units at their own base-case
+  // taps (ieee123: reg4 at buses 160 -> 160r).
+  int units = 0;
+  for (const auto& x : r.reduced.transformers)
+    if (x.name.rfind("bt", 0) == 0 && x.phases == 1) {
+      ++units;
+      CHECK(!x.is_regulator);
+      CHECK(x.windings.size() == 2);
+    }
+  CHECK(units >= 2);
+  for (const auto& c : r.off_design) {
+    INFO(c.name);
+    CHECK(c.section_voltage_error_pu_max <= 0.01);
+    CHECK(std::max(c.head_p_error_pct, c.head_q_error_pct) <= 2.0);
+  }
+}
