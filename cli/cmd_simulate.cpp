@@ -30,6 +30,7 @@ struct SimulateArgs {
   double output_interval_s = 0.0;
   double rtol = 0.0;
   long max_steps = 0;
+  double max_run_s = 0.0;
 };
 
 }  // namespace
@@ -49,6 +50,8 @@ void registerSimulate(CLI::App& app) {
   cmd->add_option("--rtol", a->rtol, "IDA relative tolerance (default 1e-4)")->check(CLI::PositiveNumber);
   cmd->add_option("--max-steps", a->max_steps, "IDA step limit between two output times (default 50000)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-run-time", a->max_run_s, "Wall-clock limit in s; exceeded = solver failure, exit 3 (0 = none)")
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([feeder_args, a]() {
     const auto scenario = events::readScenario(a->event);
     const auto feeder = io::importFeeder(feeder_args->path, feeder_args->format);
@@ -60,6 +63,7 @@ void registerSimulate(CLI::App& app) {
     if (a->output_interval_s > 0.0) options.output_interval_s = a->output_interval_s;
     if (a->rtol > 0.0) options.ida.rtol = a->rtol;
     if (a->max_steps > 0) options.ida.max_steps_per_call = a->max_steps;
+    options.ida.max_wall_s = a->max_run_s;
     const bool progress = core::logLevel() <= core::LogLevel::Info || isatty(STDERR_FILENO);
     if (progress) {
       auto last = std::make_shared<double>(-1.0);

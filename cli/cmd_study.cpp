@@ -30,6 +30,7 @@ struct StudyArgs {
   double source_xr = 10.0;
   bool force_source = false;
   unsigned threads = 0;
+  double max_run_s = 900.0;
 };
 
 // Event files: each FILE is one scenario, or a folder whose *.json files are (sorted by name).
@@ -74,6 +75,9 @@ void registerStudy(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_flag("--force-source-equivalent", a->force_source, "Replace the source even when it is not stiff");
+  cmd->add_option("--max-run-time", a->max_run_s, "Wall-clock limit of each simulation in s (0 = none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--threads", a->threads, "Worker threads for the simulations (0 = all cores)")->capture_default_str();
   cmd->callback([a]() {
     const auto t0 = std::chrono::steady_clock::now();
@@ -88,6 +92,7 @@ void registerStudy(CLI::App& app) {
     if (!a->composition.empty()) o.composition_file = a->composition;
     o.source = {a->source_mva, a->source_xr, a->force_source};
     o.threads = a->threads;
+    o.max_run_wall_s = a->max_run_s;
     const bool terminal = isatty(STDERR_FILENO);
     o.progress = [terminal](const std::string& line) {
       (void)terminal;

@@ -115,11 +115,12 @@ std::complex<double> MotorD::initialPower(const model::MotorDParameters& p) {
 std::vector<dae::VariableInfo> MotorD::variables() const {
   return {{.name = "vm", .unit = "pu (filtered terminal voltage)", .kind = dae::VariableKind::Differential},
           {.name = "theta_a", .unit = "pu on motor D base (Rstall heating)", .kind = dae::VariableKind::Differential},
-          {.name = "theta_b", .unit = "pu on motor D base (Rstall heating)", .kind = dae::VariableKind::Differential}};
+          {.name = "theta_b", .unit = "pu on motor D base (Rstall heating)", .kind = dae::VariableKind::Differential},
+          {.name = "v_run", .unit = "pu (lagged V of the run curves)", .kind = dae::VariableKind::Differential}};
 }
 
 void MotorD::initialize(std::span<const dae::PortOperatingPoint> op, std::span<double> x) {
-  if (op.size() != 1 || x.size() != kStateCount) throw core::ModelError(name_, "motor_d: one port and 3 states expected");
+  if (op.size() != 1 || x.size() != kStateCount) throw core::ModelError(name_, "motor_d: one port and 4 states expected");
   const double v0 = std::abs(op[0].v0);
   const Complex s0 = op[0].s0, s_rated = initialPower(p_);
   auto fail = [&](const std::string& why) {
@@ -159,6 +160,7 @@ void MotorD::initialize(std::span<const dae::PortOperatingPoint> op, std::span<d
   x[kVm] = v0;
   x[kThetaA] = theta0;
   x[kThetaB] = theta0;
+  x[kVRun] = v0;
 }
 
 MotorD::Curve MotorD::stallCurve(double v_mag) const {
@@ -169,13 +171,23 @@ MotorD::Curve MotorD::stallCurve(double v_mag) const {
 MotorD::Curve MotorD::runCurve(double v_mag, double frequency_pu) const {
   if (on_brk_impedance_) return stallCurve(v_mag);  // mode set by kRootStallBrk (motor_d_events.cpp)
   if (v_mag < v_stallbrk_ && v_stallbrk_ > 0.0) {
-    // Still on the run branch below Vstallbrk (until the root switches the mode): the run curve's
-    // Vstallbrk point as a constant admittance, continuous with run II at Vstallbrk (P equals
-    // Gstall V^2 there). Run II itself would keep rising like a constant-power load as V falls
-    // and leave the network without a solution after a deep sag [INTERP].
-    Curve c = runCurve(v_stallbrk_, frequency_pu);
-    const double k = v_mag / v_stallbrk_, dk = 1.0 / v_stallbrk_;
-    return {.p = c.p * k * k, .q = c.q * k * k, .dp = 2.0 * c.p * k * dk, .dq = 2.0 * c.q * k * dk,
+    // Still on the run branch below Vstallbrk (until the kRootStallBrk root switches the mode at
+    // the step end). Run II itself keeps rising like a constant-power load as V falls and can
+    // leave the network without a solution after a deep sag; a constant admittance from the
+    // Vstallbrk point has a slope of the other sign, and a solution sitting on that kink made
+    // IDA's Newton iteration oscillate (ieee8500 reduced, 0.6 pu sags). So: the admittance
+    // G V^2 (continuous with run II at Vstallbrk) plus a correction that matches run II's slope
+    // at Vstallbrk and decays over kBrkBlendPu: smooth (C-infinity) across Vstallbrk [INTERP].
+    //   P(V) = P_b (V/V_b)^2 + (P'_b - 2 P_b / V_b) (V - V_b) exp(-(V_b - V) / w)
+    constexpr double kBrkBlendPu = 0.01;
+    const Curve c = runCurve(v_stallbrk_, frequency_pu);
+    const double vb = v_stallbrk_, k = v_mag / vb, d = v_mag - vb;
+    const double e = std::exp(d / kBrkBlendPu), de = e / kBrkBlendPu;
+    const double cp = c.dp - 2.0 * c.p / vb, cq = c.dq - 2.0 * c.q / vb;
+    return {.p = c.p * k * k + cp * d * e,
+            .q = c.q * k * k + cq * d * e,
+            .dp = 2.0 * c.p * k / vb + cp * (e + d * de),
+            .dq = 2.0 * c.q * k / vb + cq * (e + d * de),
             .stall_branch = false};
   }
   Curve c;
@@ -215,16 +227,17 @@ double MotorD::thetaLock(int k) const {
   return f >= 1.0 ? p_.th1t : p_.th2t - f * (p_.th2t - p_.th1t);
 }
 
-MotorD::SubBlock MotorD::subBlock(int k, double v_mag, double frequency_pu, double theta) const {
+MotorD::SubBlock MotorD::subBlock(int k, double v_mag, double v_run, double frequency_pu, double theta) const {
   SubBlock s;
-  s.c = stalled_[k] ? stallCurve(v_mag) : runCurve(v_mag, frequency_pu);
+  s.c = stalled_[k] ? stallCurve(v_mag) : runCurve(v_run, frequency_pu);
+  s.on_run_curve = !s.c.stall_branch;
   if (s.c.stall_branch) {  // |I|^2 Rstall = |Y|^2 V^2 Rstall = Gstall V^2
     s.heat = g_stall_ * v_mag * v_mag;
     s.dheat = 2.0 * g_stall_ * v_mag;
-  } else {  // V > Vstallbrk >= 0.4 here
-    const double w = v_mag * v_mag, s2 = s.c.p * s.c.p + s.c.q * s.c.q;
+  } else {  // v_run > Vstallbrk >= 0.4 here (or just below it, until the root fires)
+    const double w = v_run * v_run, s2 = s.c.p * s.c.p + s.c.q * s.c.q;
     s.heat = p_.r_stall * s2 / w;
-    s.dheat = p_.r_stall * (2.0 * (s.c.p * s.c.dp + s.c.q * s.c.dq) / w - 2.0 * s2 / (w * v_mag));
+    s.dheat = p_.r_stall * (2.0 * (s.c.p * s.c.dp + s.c.q * s.c.dq) / w - 2.0 * s2 / (w * v_run));
   }
   if (stalled_[k] && th_tracking_[k]) {
     s.fth = fthCurve(theta);
@@ -292,7 +305,8 @@ MotorD::Point MotorD::evaluatePoint(const dae::Context& ctx, std::span<const dou
   pt.vr = v[0];
   pt.vi = v[1];
   pt.v = std::hypot(pt.vr, pt.vi);
-  for (int k = 0; k < 2; ++k) pt.sb[k] = subBlock(k, pt.v, ctx.frequency_pu, x[static_cast<std::size_t>(1 + k)]);
+  pt.v_run = x[kVRun];
+  for (int k = 0; k < 2; ++k) pt.sb[k] = subBlock(k, pt.v, pt.v_run, ctx.frequency_pu, x[static_cast<std::size_t>(1 + k)]);
   pt.kuv = uv_tripped_ ? 1.0 - p_.f_uvr : 1.0;
   contactor(x[kVm], pt.kcon, pt.dkcon);
   return pt;
@@ -318,10 +332,11 @@ void MotorD::residual(const dae::Context& ctx, std::span<const double> x, std::s
   f[kVm] = (pt.v - x[kVm]) / p_.t_v - xdot[kVm];
   f[kThetaA] = (pt.sb[0].heat - x[kThetaA]) / p_.t_th - xdot[kThetaA];
   f[kThetaB] = (pt.sb[1].heat - x[kThetaB]) / p_.t_th - xdot[kThetaB];
+  f[kVRun] = (pt.v - x[kVRun]) / kRunLagS - xdot[kVRun];
   Complex y_total{0.0, 0.0};
   for (int k = 0; k < 2; ++k) {
     Complex y, dy;
-    admittance(pt.sb[k].c, pt.v, g_stall_, b_stall_, y, dy);
+    admittance(pt.sb[k].c, pt.v_run, g_stall_, b_stall_, y, dy);
     y_total += pt.kuv * pt.kcon * subBlockWeight(k) * pt.sb[k].fth * y;
   }
   const Complex cur = y_total * Complex(pt.vr, pt.vi);
@@ -331,6 +346,8 @@ void MotorD::residual(const dae::Context& ctx, std::span<const double> x, std::s
 
 void MotorD::jacobianPattern(dae::JacobianSink& sink) const {
   for (int k = 0; k < kStateCount; ++k) sink.add(dae::Block::XX, k, k, 0.0);
+  sink.add(dae::Block::XX, kThetaA, kVRun, 0.0);
+  sink.add(dae::Block::XX, kThetaB, kVRun, 0.0);
   for (int r = 0; r < kStateCount; ++r) {
     for (int c = 0; c < 2; ++c) sink.add(dae::Block::XV, r, c, 0.0);
   }
@@ -348,18 +365,24 @@ void MotorD::jacobian(const dae::Context& ctx, std::span<const double> x, std::s
   sink.add(dae::Block::XX, kVm, kVm, -1.0 / p_.t_v - cj);
   sink.add(dae::Block::XV, kVm, 0, dv_dr / p_.t_v);
   sink.add(dae::Block::XV, kVm, 1, dv_di / p_.t_v);
+  sink.add(dae::Block::XX, kVRun, kVRun, -1.0 / kRunLagS - cj);
+  sink.add(dae::Block::XV, kVRun, 0, dv_dr / kRunLagS);
+  sink.add(dae::Block::XV, kVRun, 1, dv_di / kRunLagS);
   for (int k = 0; k < 2; ++k) {
     const int row = 1 + k;
+    const double dh_dv = pt.sb[k].on_run_curve ? 0.0 : pt.sb[k].dheat;
+    const double dh_drun = pt.sb[k].on_run_curve ? pt.sb[k].dheat : 0.0;
     sink.add(dae::Block::XX, row, row, -1.0 / p_.t_th - cj);
-    sink.add(dae::Block::XV, row, 0, pt.sb[k].dheat * dv_dr / p_.t_th);
-    sink.add(dae::Block::XV, row, 1, pt.sb[k].dheat * dv_di / p_.t_th);
+    sink.add(dae::Block::XX, row, kVRun, dh_drun / p_.t_th);
+    sink.add(dae::Block::XV, row, 0, dh_dv * dv_dr / p_.t_th);
+    sink.add(dae::Block::XV, row, 1, dh_dv * dv_di / p_.t_th);
   }
-  // Current rows: i = Y v, Y = Kuv Kcon(Vm) sum_k w_k Fth_k(theta_k) y_k(V).
+  // Current rows: i = Y v, Y = Kuv Kcon(Vm) sum_k w_k Fth_k(theta_k) y_k(v_run).
   const Complex vc(pt.vr, pt.vi);
   Complex y_total{0.0, 0.0}, dy_total{0.0, 0.0}, y_unscaled{0.0, 0.0};
   for (int k = 0; k < 2; ++k) {
     Complex y, dy;
-    admittance(pt.sb[k].c, pt.v, g_stall_, b_stall_, y, dy);
+    admittance(pt.sb[k].c, pt.v_run, g_stall_, b_stall_, y, dy);
     const double a = pt.kuv * pt.kcon * subBlockWeight(k) * pt.sb[k].fth;
     y_total += a * y;
     dy_total += a * dy;
@@ -368,11 +391,14 @@ void MotorD::jacobian(const dae::Context& ctx, std::span<const double> x, std::s
     sink.add(dae::Block::IX, 0, 1 + k, d_theta.real());
     sink.add(dae::Block::IX, 1, 1 + k, d_theta.imag());
   }
+  const Complex d_run = dy_total * vc;  // y depends on v_run only (stall branch: constant)
+  sink.add(dae::Block::IX, 0, kVRun, d_run.real());
+  sink.add(dae::Block::IX, 1, kVRun, d_run.imag());
   const Complex d_vm = pt.kuv * pt.dkcon * y_unscaled * vc;
   sink.add(dae::Block::IX, 0, kVm, d_vm.real());
   sink.add(dae::Block::IX, 1, kVm, d_vm.imag());
-  const Complex di_dr = dy_total * dv_dr * vc + y_total;
-  const Complex di_di = dy_total * dv_di * vc + Complex(0.0, 1.0) * y_total;
+  const Complex di_dr = y_total;
+  const Complex di_di = Complex(0.0, 1.0) * y_total;
   sink.add(dae::Block::IV, 0, 0, di_dr.real());
   sink.add(dae::Block::IV, 1, 0, di_dr.imag());
   sink.add(dae::Block::IV, 0, 1, di_di.real());

@@ -63,7 +63,7 @@ void MotorD::roots(const dae::Context& ctx, std::span<const double> x, std::span
     if (!stalled_[k]) continue;
     if (th_tracking_[k]) {
       g[level] = theta - p_.th2t;
-      g[turn] = subBlock(k, vmag, ctx.frequency_pu, theta).heat - theta + kTurnMargin;  // theta' < 0
+      g[turn] = subBlock(k, vmag, x[kVRun], ctx.frequency_pu, theta).heat - theta + kTurnMargin;  // theta' < 0
     } else if (fth_frozen_[k] > 0.0) {
       g[level] = theta - thetaLock(k);
     }
@@ -193,7 +193,7 @@ bool MotorD::onRoot(const dae::Context& ctx, std::span<double> x, std::span<cons
   jump = handleContactor(x[kVm], fired) || jump;
   for (int k = 0; k < 2; ++k) {
     const double theta = x[static_cast<std::size_t>(1 + k)];
-    handleThermal(k, theta, subBlock(k, vmag, ctx.frequency_pu, theta).heat, fired);
+    handleThermal(k, theta, subBlock(k, vmag, x[kVRun], ctx.frequency_pu, theta).heat, fired);
   }
   jump = fireDueTimers(t, x) || jump;
   // Every sub-block stalled: the branch mode is moot; a restart then starts on the run curve and

@@ -722,6 +722,14 @@ void shiftThresholds(model::ParameterSet& p, double k) {
     }
 }
 
+// Threshold ratio V_section / V_block of a block whose base-case customers sit at x = V_block /
+// V_section, when the in-section drops at the stall moment are `gain` times the base case's
+// (reduction.md "Motor D spread", docs/reduction.md step 12).
+double stressedRatio(double x, double gain) {
+  const double xs = 1.0 - gain * (1.0 - x);
+  return 1.0 / std::max(0.5, xs);
+}
+
 io::CompositeRecord record(const model::Feeder& f, const model::Load& l, model::CompositeSpec spec) {
   io::CompositeRecord r;
   r.bus_number = l.bus1.bus + 1;
@@ -1607,6 +1615,8 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
 
     // Loads: kW-equal blocks by customer voltage (motor D spread).
     red.sections.resize(static_cast<std::size_t>(n));
+    double spread_gain = opt.motor_d_spread_gain;
+    if (!(spread_gain > 0.0)) spread_gain = std::getenv("FEEDERLAB_SPREAD_GAIN") ? std::atof(std::getenv("FEEDERLAB_SPREAD_GAIN")) : 1.0;
     for (int k = 0; k < n; ++k) {
       auto& s = w.secs[static_cast<std::size_t>(k)];
       auto& info = red.sections[static_cast<std::size_t>(k)];
@@ -1668,7 +1678,7 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         }
         auto load = mergedLoad(f, loads, fmt::format("s{}_b{}", k + 1, ++bno), s.load_bus, s.kv_secondary);
         auto spec = mixSpec(f, loads, w.classes);
-        const double ratio = std::abs(s.v_target) / std::abs(vb / wb);
+        const double ratio = stressedRatio(std::abs(vb / wb) / std::abs(s.v_target), spread_gain);
         if (std::abs(ratio - 1.0) > 1e-12) shiftThresholds(spec.parameters, ratio);
         // The power-flow load model's own thresholds (OpenDSS Vminpu/Vmaxpu, where a constant-PQ
         // load turns constant-Z) shift the same way: the block's customers sit at V_block.

@@ -11,6 +11,7 @@
 #include <sunmatrix/sunmatrix_sparse.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -121,6 +122,7 @@ struct IdaSolver::Impl {
       } catch (const std::exception& e) {
         os << "; residual not evaluable: " << e.what();
       }
+      if (trace) checkJacobian();
       // Root functions that vanish at t (IDA refuses a root that stays at zero after a restart).
       if (assembler->rootCount() > 0) {
         std::vector<double> g(assembler->rootCount(), 1.0);
@@ -134,6 +136,51 @@ struct IdaSolver::Impl {
       }
     }
     throw core::NumericalError(os.str());
+  }
+  // Diagnosis (FEEDERLAB_IDA_TRACE): the analytic dF/dy at the failure point against central
+  // differences; the worst entries on stderr (an entry missing from the pattern shows as analytic 0).
+  void checkJacobian() {
+    const auto& pat = assembler->jacobianPattern();
+    std::vector<double> vals(pat.row_idx.size());
+    assembler->jacobian(t, span(yy), span(yp), 0.0, vals);
+    std::vector<double> y0(span(yy).begin(), span(yy).end()), fp(n), fm(n);
+    struct Miss { double err; std::size_t row, col; double ana, num; };
+    std::vector<Miss> misses;
+    for (std::size_t c = 0; c < n; ++c) {
+      std::vector<double> yv = y0;
+      const double h = 1e-7 * std::max(1.0, std::abs(y0[c]));
+      yv[c] = y0[c] + h;
+      assembler->residual(t, yv, span(yp), fp);
+      yv[c] = y0[c] - h;
+      assembler->residual(t, yv, span(yp), fm);
+      std::vector<double> ana(n, 0.0);
+      for (int k = pat.col_ptr[c]; k < pat.col_ptr[c + 1]; ++k) ana[static_cast<std::size_t>(pat.row_idx[static_cast<std::size_t>(k)])] = vals[static_cast<std::size_t>(k)];
+      for (std::size_t r = 0; r < n; ++r) {
+        const double num = (fp[r] - fm[r]) / (2 * h);
+        const double err = std::abs(num - ana[r]) / std::max(1.0, std::abs(num));
+        if (err > 1e-4) misses.push_back({err, r, c, ana[r], num});
+      }
+    }
+    {
+      std::vector<double> f0(n), f1(n);
+      assembler->residual(t, span(yy), span(yp), f0);
+      assembler->residual(t - 1e-6, span(yy), span(yp), f1);
+      std::vector<std::size_t> idx(n);
+      for (std::size_t k = 0; k < n; ++k) idx[k] = k;
+      std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return std::abs(f0[a]) > std::abs(f0[b]); });
+      if (const char* want = std::getenv("FEEDERLAB_TRACE_VARS"))
+        for (std::size_t k = 0; k < n; ++k)
+          if (assembler->variableName(k).find(want) != std::string::npos)
+            std::fprintf(stderr, "  var %s = %g (yp %g, F %g)\n", assembler->variableName(k).c_str(), span(yy)[k], span(yp)[k], f0[k]);
+      for (std::size_t k = 0; k < 8; ++k)
+        std::fprintf(stderr, "  F[%s] = %g (at t-1e-6: %g) y %g yp %g\n", assembler->variableName(idx[k]).c_str(), f0[idx[k]], f1[idx[k]],
+                     span(yy)[idx[k]], span(yp)[idx[k]]);
+    }
+    std::sort(misses.begin(), misses.end(), [](const Miss& a, const Miss& b) { return a.err > b.err; });
+    std::fprintf(stderr, "jacobian check at t=%.9f: %zu entries off by > 1e-4\n", t, misses.size());
+    for (std::size_t k = 0; k < std::min<std::size_t>(15, misses.size()); ++k)
+      std::fprintf(stderr, "  dF[%s]/dy[%s]: analytic %g numeric %g\n", assembler->variableName(misses[k].row).c_str(),
+                   assembler->variableName(misses[k].col).c_str(), misses[k].ana, misses[k].num);
   }
   void check(const char* call, int flag) {
     if (flag < 0) fail(call, flag);
@@ -344,6 +391,16 @@ void IdaSolver::run(double t_end, std::span<const double> stop_times, const std:
                     : std::numeric_limits<double>::infinity();
   };
   consistentStart();
+  const auto wall_start = std::chrono::steady_clock::now();
+  auto checkWall = [&] {
+    if (!(m.options.max_wall_s > 0.0)) return;
+    const std::chrono::duration<double> used = std::chrono::steady_clock::now() - wall_start;
+    if (used.count() <= m.options.max_wall_s) return;
+    std::ostringstream os;
+    os << "wall-clock limit of " << m.options.max_wall_s << " s reached at t = " << m.t << " s (of " << t_end << " s)";
+    m.last_message = os.str();
+    m.fail("IDASolve", IDA_TOO_MUCH_WORK);
+  };
 
   if (m.options.root_location == RootLocation::StepEnd) {
     // One internal step at a time; outputs interpolated (IDAGetDky) inside the last step;
@@ -389,6 +446,7 @@ void IdaSolver::run(double t_end, std::span<const double> stop_times, const std:
       }
       if (flag < 0) m.fail("IDASolve", flag);
       m.t = tret;
+      checkWall();
       if (++steps_since_output > m.options.max_steps_per_call) {  // as IDASetMaxNumSteps in IDA_NORMAL
         m.last_message = "more than " + std::to_string(m.options.max_steps_per_call) + " steps between two output times";
         m.fail("IDASolve", IDA_TOO_MUCH_WORK);
@@ -485,6 +543,7 @@ void IdaSolver::run(double t_end, std::span<const double> stop_times, const std:
     }
     after_plain_root = false;
     if (flag < 0) m.fail("IDASolve", flag);
+    checkWall();
     if (flag == IDA_ROOT_RETURN) {
       ++m.counts.root_returns;
       m.check("IDAGetRootInfo", IDAGetRootInfo(m.mem, m.fired.data()));

@@ -219,7 +219,10 @@ StudyResult runStudy(const model::Feeder& input, const std::string& feeder_name,
   sim::Options so_baseline;
   so_baseline.default_spec = specs.residential;
   so_baseline.records = red.baseline_records;
-  for (sim::Options* so : {&so_full, &so_reduced, &so_baseline}) so->output_interval_s = options.output_interval_s;
+  for (sim::Options* so : {&so_full, &so_reduced, &so_baseline}) {
+    so->output_interval_s = options.output_interval_s;
+    so->ida.max_wall_s = options.max_run_wall_s;
+  }
   const sim::Options* sim_options[] = {&so_full, &so_reduced, &so_baseline};
 
   const std::size_t n_tasks = scenarios.size() * 3;

@@ -19,6 +19,13 @@
 //   x[0] Vm       filtered terminal voltage (pu)      Tv Vm' = V - Vm              [SPEC]
 //   x[1] theta_a  thermal state of sub-block A (pu)   Tth thA' = |I_A|^2 Rstall - thA  [SPEC]
 //   x[2] theta_b  thermal state of sub-block B (pu)   Tth thB' = |I_B|^2 Rstall - thB  [SPEC]
+//   x[3] v_run    lagged V for the run curves (pu)    kRunLagS v_run' = V - v_run     [INTERP]
+//   The run curves act as an admittance y = (P(v_run) - jQ(v_run)) / v_run^2, i = y v: run II
+//   draws more power as V falls, and as an algebraic law it reaches an impasse (no network
+//   solution, IDA fails with dV/dt -> infinity) during deep sags behind weak sources (ieee8500,
+//   0.6 pu). Positive-sequence programs evaluate it one network step late (GridPACK, InterPSS:
+//   load-models.md "Convergence"); the 2 ms lag is that one-step lag as a DAE state, and leaves
+//   steady states and the stall logic (instantaneous V) unchanged.
 //   |I_X|^2 Rstall = (P_X^2 + Q_X^2) Rstall / V^2 from the sub-block's own P, Q (before Fth, Kcon,
 //   Kuv); stalled (or V <= Vstallbrk): = Gstall V^2 exactly. theta integrates continuously.
 //
@@ -101,7 +108,8 @@ double computeVStallBrk(const model::MotorDParameters& p, double p0);
 
 class MotorD final : public dae::Device {
  public:
-  enum State : int { kVm = 0, kThetaA = 1, kThetaB = 2, kStateCount = 3 };
+  enum State : int { kVm = 0, kThetaA = 1, kThetaB = 2, kVRun = 3, kStateCount = 4 };
+  static constexpr double kRunLagS = 0.002;
   enum Root : int {
     kRootStallV, kRootStallTimer, kRootRestartV, kRootRestartTimer, kRootStallBrk,
     kRootUv1V, kRootUv1Timer, kRootUv2V, kRootUv2Timer,
@@ -164,16 +172,17 @@ class MotorD final : public dae::Device {
  private:
   struct SubBlock {  // one sub-block's contribution at the current point
     Curve c;
-    double heat = 0.0, dheat = 0.0;  // |I|^2 Rstall and d/dV
+    double heat = 0.0, dheat = 0.0;  // |I|^2 Rstall and its derivative (by V, or by v_run)
+    bool on_run_curve = false;       // c (and heat) evaluated at v_run, else at V
     double fth = 1.0, dfth = 0.0;    // Fth and dFth/dtheta
   };
   struct Point {  // everything residual() and jacobian() need
-    double vr = 0.0, vi = 0.0, v = 0.0;
+    double vr = 0.0, vi = 0.0, v = 0.0, v_run = 0.0;
     SubBlock sb[2];
     double kuv = 1.0, kcon = 1.0, dkcon = 0.0;
   };
   Point evaluatePoint(const dae::Context& ctx, std::span<const double> x, std::span<const double> v) const;
-  SubBlock subBlock(int k, double v_mag, double frequency_pu, double theta) const;
+  SubBlock subBlock(int k, double v_mag, double v_run, double frequency_pu, double theta) const;
   void contactor(double vm, double& kcon, double& dkcon) const;
   double fthCurve(double theta) const;
   double thetaLock(int k) const;  // theta at which a frozen Fth would start to fall again

@@ -150,6 +150,10 @@ struct Options {
   std::optional<HeadLoading> head_scada;
   int motor_d_blocks = 3;              // sub-blocks per section (1 disables the spread)
   double motor_d_min_spread_pu = 0.002;  // below this in-section spread, one block
+  // In-section voltage spread at the moment motors stall relative to the base case's (see
+  // docs/reduction.md "Motor D spread"): a block's threshold ratio V_section / V_block becomes
+  // 1 / (1 - gain (1 - V_block / V_section)). 0: derived from the composition (default).
+  double motor_d_spread_gain = 0.0;
   Topology topology = Topology::Auto;
   Equivalent equivalent = Equivalent::Auto;
   Phases phases = Phases::Auto;

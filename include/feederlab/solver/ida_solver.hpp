@@ -71,6 +71,10 @@ struct IdaOptions {
   // IDACalcIC is tried with full Newton steps, then with IDA's line search (more iterations);
   // true: the other way round.
   bool line_search_first = false;
+  // Wall-clock limit of one run() call in seconds (0: none). A run that makes no progress (IDA
+  // taking ever smaller steps through chattering modes) stops with core::NumericalError naming the
+  // time reached, so a study or sweep case fails cleanly instead of hanging.
+  double max_wall_s = 0.0;
 };
 
 struct Sample {

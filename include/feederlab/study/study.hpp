@@ -53,6 +53,9 @@ struct Options {
   // Write validation.*, reduction/, cases/, report.md and report.html; metrics.json is always
   // written (a sweep may keep only the metrics).
   bool write_reports = true;
+  // Wall-clock limit of each simulation in seconds (0: none): a run that stops making progress is
+  // recorded as failed with the time it reached, and the study goes on with the other runs.
+  double max_run_wall_s = 900.0;
   std::function<void(const std::string&)> progress;  // one line per finished run; optional
 };
 

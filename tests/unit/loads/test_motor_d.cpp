@@ -33,7 +33,7 @@ MotorDParameters setG() {
 }
 
 std::vector<double> init(MotorD& m, Cx v0) {
-  std::vector<double> x(3);
+  std::vector<double> x(MotorD::kStateCount);
   PortOperatingPoint op{.v0 = v0, .s0 = MotorD::initialPower(m.parameters())};
   m.initialize(std::span<const PortOperatingPoint>(&op, 1), x);
   return x;
@@ -67,13 +67,14 @@ TEST_CASE("motor D: initialization gives a steady state drawing exactly s0 at th
       MotorD m("md", p, 0.005);
       const Cx v0c = std::polar(v0, -0.4);
       auto x = init(m, v0c);
-      std::vector<double> xd(3, 0.0), v{v0c.real(), v0c.imag()};
+      std::vector<double> xd(MotorD::kStateCount, 0.0), v{v0c.real(), v0c.imag()};
       auto e = lt::evaluate(m, Context{}, x, xd, v);
       CHECK(lt::maxAbs(e.f) < 1e-13);
       const Cx s = v0c * std::conj(Cx(e.i[0], e.i[1]));
       const Cx s0 = MotorD::initialPower(p);
       CHECK(std::abs(s - s0) < 1e-12);
       CHECK(x[MotorD::kVm] == doctest::Approx(v0));
+      CHECK(x[MotorD::kVRun] == doctest::Approx(v0));
       CHECK(x[MotorD::kThetaA] == doctest::Approx(std::norm(s0) / (v0 * v0) * p.r_stall));
       CHECK(m.outputs(x).p0_mw == doctest::Approx(p.comp_lf * 0.005));
     }
@@ -100,13 +101,15 @@ TEST_CASE("motor D: residuals and currents match hand-computed values") {
         Context ctx;
         ctx.frequency_pu = f;
         const Cx vc = std::polar(vmag, 0.3);
-        std::vector<double> x{0.9, 0.2, 0.25}, xd{0.1, -0.01, 0.02}, v{vc.real(), vc.imag()};
+        // v_run = V: the run curves at the terminal voltage; its own row is the 2 ms lag.
+        std::vector<double> x{0.9, 0.2, 0.25, vmag}, xd{0.1, -0.01, 0.02, 0.5}, v{vc.real(), vc.imag()};
         auto e = lt::evaluate(m, ctx, x, xd, v);
         const HandCurve c = handRun(vmag, f - 1.0);
         const double heat = r_stall * (c.p * c.p + c.q * c.q) / (vmag * vmag);
         CHECK(e.f[0] == doctest::Approx((vmag - 0.9) / 0.025 - 0.1));
         CHECK(e.f[1] == doctest::Approx((heat - 0.2) / 15.0 + 0.01));
         CHECK(e.f[2] == doctest::Approx((heat - 0.25) / 15.0 - 0.02));
+        CHECK(e.f[3] == doctest::Approx(-0.5));
         const Cx i = std::conj(Cx(c.p, c.q) / vc);
         CHECK(e.i[0] == doctest::Approx(i.real()).epsilon(1e-12));
         CHECK(e.i[1] == doctest::Approx(i.imag()).epsilon(1e-12));
@@ -119,15 +122,18 @@ TEST_CASE("motor D: residuals and currents match hand-computed values") {
       m.setStalled(1, stalled);
       const double vmag = stalled ? 0.8 : 0.45;
       const Cx vc = std::polar(vmag, -0.2);
-      std::vector<double> x{0.5, 0.3, 0.3}, xd(3, 0.0), v{vc.real(), vc.imag()};
+      std::vector<double> x{0.5, 0.3, 0.3, vmag}, xd(MotorD::kStateCount, 0.0), v{vc.real(), vc.imag()};
       if (!stalled) {
-        // The branch is a mode: without the Vstallbrk root the run curve's Vstallbrk point
-        // continues as an admittance (continuous residual for Newton); the root switches to the
-        // stall impedance.
-        const double vsb = m.vStallBrk();
-        const HandCurve c = handRun(vsb, 0.0);
+        // The branch is a mode: without the Vstallbrk root the run curve continues below
+        // Vstallbrk as G V^2 plus a decaying term matching run II's slope at Vstallbrk (smooth
+        // residual for Newton); the root switches to the stall impedance.
+        const double vsb = m.vStallBrk(), h = 1e-6, d = vmag - vsb, e = std::exp(d / 0.01);
+        const HandCurve c = handRun(vsb, 0.0), cu = handRun(vsb + h, 0.0), cl = handRun(vsb - h, 0.0);
+        const double k2 = vmag * vmag / (vsb * vsb);
+        const double p_ext = c.p * k2 + ((cu.p - cl.p) / (2 * h) - 2 * c.p / vsb) * d * e;
+        const double q_ext = c.q * k2 + ((cu.q - cl.q) / (2 * h) - 2 * c.q / vsb) * d * e;
         auto run = lt::evaluate(m, Context{}, x, xd, v);
-        const Cx i_run = std::conj(Cx(c.p, c.q) * (vmag * vmag / (vsb * vsb)) / vc);
+        const Cx i_run = std::conj(Cx(p_ext, q_ext) / vc);
         CHECK(c.p == doctest::Approx(g_stall * vsb * vsb).epsilon(1e-9));  // P continuous at Vstallbrk
         CHECK(run.i[0] == doctest::Approx(i_run.real()));
         CHECK(run.i[1] == doctest::Approx(i_run.imag()));
@@ -152,7 +158,7 @@ TEST_CASE("motor D: residuals and currents match hand-computed values") {
     m.setUvTripped(true);
     m.setContactor(ContactorMode::Holding, 0.45, 0.55);  // f = 0.5, r = 0.5 -> Kcon = 0.75
     const double vmag = 0.97;
-    std::vector<double> x{0.9, 0.3, 0.3}, xd(3, 0.0), v{vmag, 0.0};
+    std::vector<double> x{0.9, 0.3, 0.3, vmag}, xd(MotorD::kStateCount, 0.0), v{vmag, 0.0};
     auto e = lt::evaluate(m, Context{}, x, xd, v);
     const HandCurve c = handRun(vmag, 0.0);
     const Cx s = 0.9 * 0.75 * (0.8 * 0.4 * Cx(g_stall, b_st) * vmag * vmag + 0.2 * Cx(c.p, c.q));
@@ -211,7 +217,7 @@ TEST_CASE("motor D: analytic Jacobian matches central differences in every mode"
     Context ctx;
     ctx.frequency_pu = c.f;
     const auto v = volt(c.vmag, c.ang);
-    std::vector<double> x{c.vm, c.tha, c.thb}, xd{0.3, -0.2, 0.1};
+    std::vector<double> x{c.vm, c.tha, c.thb, 0.97 * c.vmag}, xd{0.3, -0.2, 0.1, 0.4};
     auto check = lt::checkJacobian(m, ctx, x, xd, v, c.cj);
     INFO(check.report());
     CHECK(check.ok(1e-6));
@@ -268,7 +274,7 @@ TEST_CASE("motor D: validate() lists every inconsistent threshold - the registry
 
   // Initialization refuses a wrong base or a voltage below stall.
   MotorD m("md", MotorDParameters{});
-  std::vector<double> x(3);
+  std::vector<double> x(MotorD::kStateCount);
   PortOperatingPoint wrong{.v0 = {1.0, 0.0}, .s0 = {0.8, 0.1}};
   CHECK_THROWS_AS(m.initialize(std::span<const PortOperatingPoint>(&wrong, 1), x), feederlab::core::ModelError);
   PortOperatingPoint low{.v0 = {0.5, 0.0}, .s0 = MotorD::initialPower(MotorDParameters{})};

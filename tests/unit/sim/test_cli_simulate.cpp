@@ -43,7 +43,7 @@ TEST_CASE("cli simulate: IEEE 13 under the 5-cycle sag writes timeseries.csv and
   CHECK(j["completed"] == true);
   CHECK(j["t_end"].get<double>() == doctest::Approx(30.0));
   for (const char* k : {"steps", "residual_evals", "jacobian_evals", "states", "runtime_s"}) CHECK_MESSAGE(j.contains(k), k);
-  CHECK(j["states"].get<int>() == 375);
+  CHECK(j["states"].get<int>() == 392);
   CHECK(j["failure"].is_null());
 }
 
