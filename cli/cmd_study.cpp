@@ -31,6 +31,7 @@ struct StudyArgs {
   bool force_source = false;
   unsigned threads = 0;
   double max_run_s = 900.0;
+  std::string reuse_full;
 };
 
 // Event files: each FILE is one scenario, or a folder whose *.json files are (sorted by name).
@@ -78,6 +79,8 @@ void registerStudy(CLI::App& app) {
   cmd->add_option("--max-run-time", a->max_run_s, "Wall-clock limit of each simulation in s (0 = none)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--reuse-full", a->reuse_full,
+                  "Earlier study folder of the same feeder and events: take its full-feeder runs (method work)");
   cmd->add_option("--threads", a->threads, "Worker threads for the simulations (0 = all cores)")->capture_default_str();
   cmd->callback([a]() {
     const auto t0 = std::chrono::steady_clock::now();
@@ -93,6 +96,7 @@ void registerStudy(CLI::App& app) {
     o.source = {a->source_mva, a->source_xr, a->force_source};
     o.threads = a->threads;
     o.max_run_wall_s = a->max_run_s;
+    if (!a->reuse_full.empty()) o.reuse_full_from = a->reuse_full;
     const bool terminal = isatty(STDERR_FILENO);
     o.progress = [terminal](const std::string& line) {
       (void)terminal;

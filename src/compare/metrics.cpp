@@ -85,11 +85,16 @@ class GridComparison {
     auto oneWay = [&](const std::vector<double>& a, const std::vector<double>& b) {
       for (std::size_t i = 0; i < a.size(); ++i) {
         if (!std::isfinite(a[i])) continue;
-        double best = std::numeric_limits<double>::infinity();
+        // min over |tau| <= k steps of |a(t) - b(t + tau)| with b linearly interpolated between
+        // grid points: b takes every value between its smallest and largest sample in the
+        // window, so the distance is that from a(t) to the interval [min, max].
+        double lo_v = std::numeric_limits<double>::infinity(), hi_v = -lo_v;
         const std::size_t lo = i > k ? i - k : 0, hi = std::min(b.size() - 1, i + k);
         for (std::size_t j = lo; j <= hi; ++j)
-          if (std::isfinite(b[j])) best = std::min(best, std::abs(a[i] - b[j]));
-        if (std::isfinite(best)) worst = std::max(worst.value_or(0.0), best);
+          if (std::isfinite(b[j])) lo_v = std::min(lo_v, b[j]), hi_v = std::max(hi_v, b[j]);
+        if (!(lo_v <= hi_v)) continue;
+        const double best = a[i] < lo_v ? lo_v - a[i] : (a[i] > hi_v ? a[i] - hi_v : 0.0);
+        worst = std::max(worst.value_or(0.0), best);
       }
     };
     oneWay(f, m);

@@ -1615,8 +1615,6 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
 
     // Loads: kW-equal blocks by customer voltage (motor D spread).
     red.sections.resize(static_cast<std::size_t>(n));
-    double spread_gain = opt.motor_d_spread_gain;
-    if (!(spread_gain > 0.0)) spread_gain = std::getenv("FEEDERLAB_SPREAD_GAIN") ? std::atof(std::getenv("FEEDERLAB_SPREAD_GAIN")) : 1.0;
     for (int k = 0; k < n; ++k) {
       auto& s = w.secs[static_cast<std::size_t>(k)];
       auto& info = red.sections[static_cast<std::size_t>(k)];
@@ -1678,12 +1676,15 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         }
         auto load = mergedLoad(f, loads, fmt::format("s{}_b{}", k + 1, ++bno), s.load_bus, s.kv_secondary);
         auto spec = mixSpec(f, loads, w.classes);
-        const double ratio = stressedRatio(std::abs(vb / wb) / std::abs(s.v_target), spread_gain);
+        const double spread_gain = opt.motor_d_spread_gain > 0.0 ? opt.motor_d_spread_gain : detail::stallSpreadGain(spec);
+        const double base_ratio = std::abs(s.v_target) / std::abs(vb / wb);
+        const double ratio = stressedRatio(1.0 / base_ratio, spread_gain);
         if (std::abs(ratio - 1.0) > 1e-12) shiftThresholds(spec.parameters, ratio);
         // The power-flow load model's own thresholds (OpenDSS Vminpu/Vmaxpu, where a constant-PQ
         // load turns constant-Z) shift the same way: the block's customers sit at V_block.
-        load.vminpu *= ratio;
-        load.vmaxpu *= ratio;
+        // (a steady-state law: the base-case ratio, not the stressed one).
+        load.vminpu *= base_ratio;
+        load.vmaxpu *= base_ratio;
         std::vector<model::Load> parts;
         if (per_phase) {
           // Per-phase variant: the block's load stays on its phases (phase allocation of its

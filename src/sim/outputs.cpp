@@ -3,6 +3,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <optional>
 #include <system_error>
 
 #include "feederlab/core/atomic_file.hpp"
@@ -51,6 +54,32 @@ void writeOutputs(const std::filesystem::path& dir, const Result& result) {
   std::filesystem::create_directories(dir);
   core::writeTimeSeriesCsv(dir / "timeseries.csv", result.series);
   core::writeFileAtomic(dir / "simulation.json", simulationJson(result));
+}
+
+std::optional<Result> readOutputs(const std::filesystem::path& dir) {
+  if (!std::filesystem::exists(dir / "timeseries.csv") || !std::filesystem::exists(dir / "simulation.json"))
+    return std::nullopt;
+  std::ifstream in(dir / "simulation.json");
+  const auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  auto num = [&](const char* key) { return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0; };
+  Result r;
+  r.series = core::readTimeSeriesCsv(dir / "timeseries.csv");
+  r.completed = j.value("completed", false);
+  r.failure = j.contains("failure") && j["failure"].is_string() ? j["failure"].get<std::string>() : "";
+  r.t_end = num("t_end");
+  r.states = static_cast<std::size_t>(num("states"));
+  r.devices = static_cast<std::size_t>(num("devices"));
+  r.runtime_s = num("runtime_s");
+  r.integration_s = num("integration_s");
+  r.motor_d_p0_kw = num("motor_d_p0_kw");
+  if (j.contains("head_pre_event") && j["head_pre_event"].is_object()) {
+    const auto& h = j["head_pre_event"];
+    auto hv = [&](const char* key) { return h.contains(key) && h[key].is_number() ? h[key].get<double>() : 0.0; };
+    r.pre_event = {.v_pu = hv("v_pu"), .p_kw = hv("p_kw"), .q_kvar = hv("q_kvar")};
+  }
+  r.notes.push_back("reused from " + dir.string());
+  return r;
 }
 
 model::CompositeSpec readCompositeSpec(const std::filesystem::path& composition_file) {

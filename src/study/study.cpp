@@ -240,7 +240,10 @@ StudyResult runStudy(const model::Feeder& input, const std::string& feeder_name,
       if (task >= n_tasks) return;
       const std::size_t e = task / 3, m = task % 3;
       try {
-        results[task] = sim::simulate(*feeders[m], scenarios[e], *sim_options[m]);
+        std::optional<sim::Result> reused;
+        if (m == 0 && options.reuse_full_from)
+          reused = sim::readOutputs(*options.reuse_full_from / "cases" / folders[e] / kModels[m]);
+        results[task] = reused ? std::move(*reused) : sim::simulate(*feeders[m], scenarios[e], *sim_options[m]);
         if (options.write_reports) sim::writeOutputs(out_dir / "cases" / folders[e] / kModels[m], results[task]);
         std::lock_guard lock(mutex);
         ++done;

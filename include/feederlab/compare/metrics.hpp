@@ -19,8 +19,10 @@
 //   restart moves Frst of every unit at once, an 18-point step in Set W), so a pointwise max
 //   error charges a full step for a restart instant a few ms apart. They are computed with a
 //   time tolerance of Options::fraction_time_tolerance_s (20 ms): each sample of one run is
-//   compared with the nearest value of the other run within +-20 ms, both ways, and the worst
-//   of those distances is the error. A step missed or of the wrong size still costs its full
+//   compared with the nearest value the other run (linearly interpolated on the 1 ms grid) takes
+//   within +-20 ms, i.e. the distance to the range [min, max] of its samples in the window, both
+//   ways, and the worst of those distances is the error (a step one run takes between two grid
+//   points and the other over a few ms costs nothing). A step missed or of the wrong size still costs its full
 //   height; a step taken within 20 ms costs nothing. The pointwise values are kept beside them
 //   (`*_pointwise`) and the timing itself is judged by the recovery-time and section-stall
 //   metrics.

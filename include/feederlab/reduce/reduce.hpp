@@ -148,12 +148,17 @@ struct Options {
   // P and one for Q until the solved head P/Q match it (reduction.md 2.2, kVA-proportional
   // allocation keeps the loads' proportions). When unset the loads keep their stated kW/kvar.
   std::optional<HeadLoading> head_scada;
-  int motor_d_blocks = 3;              // sub-blocks per section (1 disables the spread)
+  // Sub-blocks per section (1 disables the spread). 6: a block is at most a sixth of a section's
+  // motor D, so the stalled fraction moves in steps of 2-8 % of the feeder's (3 left steps of up to
+  // 17 % on ieee8500 that no timing tolerance absorbs; docs/reduction.md step 12).
+  int motor_d_blocks = 6;
   double motor_d_min_spread_pu = 0.002;  // below this in-section spread, one block
   // In-section voltage spread at the moment motors stall relative to the base case's (see
-  // docs/reduction.md "Motor D spread"): a block's threshold ratio V_section / V_block becomes
-  // 1 / (1 - gain (1 - V_block / V_section)). 0: derived from the composition (default).
-  double motor_d_spread_gain = 0.0;
+  // docs/reduction.md step 12): a block's threshold ratio V_section / V_block becomes
+  // 1 / (1 - gain (1 - V_block / V_section)). 2.5 is calibrated (synth-medium, ieee8500 full runs,
+  // 2026-12-06); 0 derives it from each block's composition (reduce/compose.cpp
+  // stallSpreadGain: about 3.0 for the residential Set W composite); 1 = base-case spread.
+  double motor_d_spread_gain = 2.5;
   Topology topology = Topology::Auto;
   Equivalent equivalent = Equivalent::Auto;
   Phases phases = Phases::Auto;

@@ -143,6 +143,9 @@ Result simulate(const model::Feeder& feeder, const events::Scenario& scenario, c
 // when completed), notes, init_residual, head_pre_event {v_pu, p_kw, q_kvar}); both atomic; the
 // folder is created.
 void writeOutputs(const std::filesystem::path& dir, const Result& result);
+// Reads back what writeOutputs wrote (series, completed, failure, t_end, states, runtimes, head
+// pre-event values; solver statistics are not kept); nullopt when either file is missing.
+std::optional<Result> readOutputs(const std::filesystem::path& dir);
 std::string simulationJson(const Result& result);
 
 // A composition file (data/compositions/*.json) with its parameter set resolved.

@@ -56,6 +56,10 @@ struct Options {
   // Wall-clock limit of each simulation in seconds (0: none): a run that stops making progress is
   // recorded as failed with the time it reached, and the study goes on with the other runs.
   double max_run_wall_s = 900.0;
+  // Method work: full-feeder runs are taken from DIR/cases/<event>/full/ of an earlier study of
+  // the same feeder, events and compositions where present (the expensive part; the reduced and
+  // baseline runs are made anew). Their section columns are those of the earlier reduction.
+  std::optional<std::filesystem::path> reuse_full_from;
   std::function<void(const std::string&)> progress;  // one line per finished run; optional
 };
 

@@ -125,7 +125,9 @@ TEST_CASE("reduce ieee123: motor D sub-blocks shift their thresholds by the sect
     for (std::size_t j = 0; j < s.load_names.size(); ++j) {
       const auto& rec = *std::find_if(r.reduced_records.begin(), r.reduced_records.end(),
                                       [&](const io::CompositeRecord& x) { return x.id == s.load_names[j]; });
-      const double ratio = s.v_full_pu / s.block_v_pu[j];
+      // Stressed ratio (docs/reduction.md step 12): the base-case drop from the section bus to
+      // the block's customers, times the default spread gain 2.5.
+      const double ratio = 1.0 / (1.0 - 2.5 * (1.0 - s.block_v_pu[j] / s.v_full_pu));
       CHECK(rec.spec.parameters.motor_d.v_stall == doctest::Approx(set_w.v_stall * ratio).epsilon(1e-12));
       CHECK(rec.spec.parameters.feeder.rfdr == 0.0);  // reduction.md 2.6: no feeder equivalent of its own
       ++checked;
