@@ -17,6 +17,7 @@
 #include "feederlab/io/dyd.hpp"
 #include "feederlab/io/import.hpp"
 #include "feederlab/sim/simulate.hpp"
+#include "feederlab/study/source_equivalent.hpp"
 
 namespace feederlab::cli {
 
@@ -31,6 +32,8 @@ struct SimulateArgs {
   double rtol = 0.0;
   long max_steps = 0;
   double max_run_s = 0.0;
+  std::vector<std::string> probes;
+  double source_mva = 0.0;
 };
 
 }  // namespace
@@ -52,9 +55,17 @@ void registerSimulate(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--max-run-time", a->max_run_s, "Wall-clock limit in s; exceeded = solver failure, exit 3 (0 = none)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--probe", a->probes, "Extra column v_<bus>.<node>_pu for this bus.node (repeatable)");
+  cmd->add_option("--source-mva", a->source_mva,
+                  "Replace a stiff source (> 100 x the load) by this short-circuit MVA at X/R 10, as study does")
+      ->check(CLI::PositiveNumber);
   cmd->callback([feeder_args, a]() {
     const auto scenario = events::readScenario(a->event);
-    const auto feeder = io::importFeeder(feeder_args->path, feeder_args->format);
+    auto feeder = io::importFeeder(feeder_args->path, feeder_args->format);
+    if (a->source_mva > 0.0) {
+      const auto eq = study::applySourceEquivalent(feeder, {.mva = a->source_mva, .x_over_r = 10.0, .force = false});
+      if (!eq.note.empty()) core::logInfo("simulate: " + eq.note);
+    }
     sim::Options options;
     const std::filesystem::path comp =
         a->composition.empty() ? sim::defaultCompositionFile() : std::filesystem::path(a->composition);
@@ -64,6 +75,7 @@ void registerSimulate(CLI::App& app) {
     if (a->rtol > 0.0) options.ida.rtol = a->rtol;
     if (a->max_steps > 0) options.ida.max_steps_per_call = a->max_steps;
     options.ida.max_wall_s = a->max_run_s;
+    options.probes = a->probes;
     const bool progress = core::logLevel() <= core::LogLevel::Info || isatty(STDERR_FILENO);
     if (progress) {
       auto last = std::make_shared<double>(-1.0);

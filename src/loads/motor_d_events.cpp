@@ -89,21 +89,27 @@ void MotorD::stallRunning(std::span<const double> x) {
   restart_timer_ = kOff;
 }
 
-bool MotorD::fireDueTimers(double t, std::span<double> x) {
+bool MotorD::fireDueTimers(double t, std::span<double> x, std::span<const int> fired) {
   bool jump = false;
-  auto due = [&](double start, double duration) { return active(start) && t >= start + duration; };
-  if (due(stall_timer_, p_.t_stall)) {
+  // A timer is due when its root fired (upward) or t has reached its end. The root alone is not
+  // enough to test on t: with RootLocation::StepEnd, t is the crossing time interpolated in the
+  // step and may fall a rounding error short of start + duration; the root then stays positive
+  // and would never fire again (ckt5: 447 units that never stalled).
+  auto due = [&](double start, double duration, int root) {
+    return active(start) && (fired[static_cast<std::size_t>(root)] > 0 || t >= start + duration);
+  };
+  if (due(stall_timer_, p_.t_stall, kRootStallTimer)) {
     stallRunning(x);
     jump = true;
   }
-  if (due(restart_timer_, p_.t_rst) && stalled_[1]) {
+  if (due(restart_timer_, p_.t_rst, kRootRestartTimer) && stalled_[1]) {
     stalled_[1] = false;
     if (th_tracking_[1]) fth_frozen_[1] = fthCurve(x[kThetaB]);
     th_tracking_[1] = false;
     restart_timer_ = kOff;
     jump = true;
   }
-  if (due(uv1_timer_, p_.t_tr1) || due(uv2_timer_, p_.t_tr2)) {
+  if (due(uv1_timer_, p_.t_tr1, kRootUv1Timer) || due(uv2_timer_, p_.t_tr2, kRootUv2Timer)) {
     uv_tripped_ = true;
     uv1_timer_ = uv2_timer_ = kOff;
     jump = true;
@@ -195,7 +201,7 @@ bool MotorD::onRoot(const dae::Context& ctx, std::span<double> x, std::span<cons
     const double theta = x[static_cast<std::size_t>(1 + k)];
     handleThermal(k, theta, subBlock(k, vmag, x[kVRun], ctx.frequency_pu, theta).heat, fired);
   }
-  jump = fireDueTimers(t, x) || jump;
+  jump = fireDueTimers(t, x, fired) || jump;
   // Every sub-block stalled: the branch mode is moot; a restart then starts on the run curve and
   // the kRootStallBrk root (1 while none runs) flips to the impedance if V is below Vstallbrk.
   if (!anyRunning()) on_brk_impedance_ = false;

@@ -196,7 +196,7 @@ class MotorD final : public dae::Device {
   bool handleContactor(double vm, std::span<const int> fired);
   void handleThermal(int k, double theta, double heat, std::span<const int> fired);
   void stallRunning(std::span<const double> x);
-  bool fireDueTimers(double t, std::span<double> x);
+  bool fireDueTimers(double t, std::span<double> x, std::span<const int> fired);
 
   std::string name_;
   model::MotorDParameters p_;
