@@ -20,7 +20,8 @@ void registerReduce(CLI::App& app) {
   auto keep = std::make_shared<std::vector<std::string>>();
   auto composition = std::make_shared<std::string>();
   auto out_dir = std::make_shared<std::string>();
-  auto blocks = std::make_shared<int>(3);
+  auto blocks = std::make_shared<int>(reduce::Options{}.motor_d_blocks);
+  auto spread_gain = std::make_shared<double>(reduce::Options{}.motor_d_spread_gain);
   auto max_sections = std::make_shared<int>(8);
   args->addTo(*cmd);
   cmd->add_option("--sections", *sections, "Number of sections, or auto")->capture_default_str();
@@ -29,6 +30,10 @@ void registerReduce(CLI::App& app) {
   cmd->add_option("--max-sections", *max_sections, "Cap of --sections auto")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--motor-d-blocks", *blocks, "Sub-loads per section spreading motor D stall thresholds")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--spread-gain", *spread_gain,
+                  "In-section voltage spread at stall over the base case's (0 = from the composition; docs/reduction.md step 12)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_option("-o,--output", *out_dir, "Output folder")->required();
   cmd->callback([=]() {
@@ -47,6 +52,7 @@ void registerReduce(CLI::App& app) {
     options.keep_buses = *keep;
     options.max_sections = *max_sections;
     options.motor_d_blocks = *blocks;
+    options.motor_d_spread_gain = *spread_gain;
     if (!composition->empty()) {
       const auto spec = reduce::readCompositeSpecFile(*composition);
       for (auto c : {model::LoadClass::Residential, model::LoadClass::Commercial, model::LoadClass::Industrial,
