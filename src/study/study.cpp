@@ -190,6 +190,8 @@ StudyResult runStudy(const model::Feeder& input, const std::string& feeder_name,
   const ClassSpecs specs = classSpecs(options);
   reduce::Options ro;
   ro.sections = options.sections;
+  if (options.motor_d_blocks) ro.motor_d_blocks = *options.motor_d_blocks;
+  if (options.motor_d_spread_gain) ro.motor_d_spread_gain = *options.motor_d_spread_gain;
   ro.class_compositions[model::LoadClass::Residential] = specs.residential;
   ro.class_compositions[model::LoadClass::Unknown] = specs.residential;
   ro.class_compositions[model::LoadClass::Commercial] = specs.commercial;
