@@ -1,6 +1,8 @@
 // Helpers for the OpenDSS importer tests: write a small script to a scratch folder and import it.
 #pragma once
 
+#include <unistd.h>
+
 #include <fstream>
 #include <string>
 
@@ -11,8 +13,10 @@ namespace feederlab::test {
 
 inline std::filesystem::path writeScript(const std::string& dir_name, const std::string& file,
                                          const std::string& text) {
+  // ctest runs each test case as its own process, several at a time: the process id keeps two
+  // processes' first scripts (counter 1 in both) out of each other's folder.
   static int counter = 0;
-  const auto dir = scratchDir("dss_" + dir_name + "_" + std::to_string(++counter));
+  const auto dir = scratchDir("dss_" + dir_name + "_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
   std::ofstream(dir / file, std::ios::binary) << text;
   return dir / file;
 }
