@@ -1921,27 +1921,13 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         loads.push_back(p.load);
         info.kw += p.kw;
         info.kvar += p.kvar;
-        const auto& l = f.loads[static_cast<std::size_t>(p.load)];
-        const auto* lf = base.load_flow[static_cast<std::size_t>(p.load)];
-        if (lf) {
+        // Phase allocation of the load's base-case power (split-phase and secondary loads: their
+        // service transformer's primary phases; phaseShare).
+        if (const auto* lf = base.load_flow[static_cast<std::size_t>(p.load)]) {
           double tot = 0;
-          std::array<double, 3> ph{};
-          for (std::size_t e = 0; e < lf->voltage.size(); ++e) {
-            const int node = e < l.bus1.nodes.size() ? l.bus1.nodes[e] : static_cast<int>(e) + 1;
-            const double pw = (lf->voltage[e] * std::conj(lf->current[e])).real();
-            if (node >= 1 && node <= 3) ph[static_cast<std::size_t>(node - 1)] += pw;
-            tot += pw;
-          }
-          // split-phase and secondary loads: their phase is the service transformer's primary phase
-          if (p.service_xfmr >= 0) {
-            const auto& xt = f.transformers[static_cast<std::size_t>(p.service_xfmr)].windings[0].terminal;
-            ph = {};
-            std::vector<int> pn;
-            for (std::size_t q = 0; q < xt.nodes.size() && q < 3; ++q)
-              if (xt.nodes[q] >= 1 && xt.nodes[q] <= 3) pn.push_back(xt.nodes[q]);
-            for (int node : pn) ph[static_cast<std::size_t>(node - 1)] += tot / static_cast<double>(pn.size());
-          }
-          for (int q = 0; q < 3; ++q) info.phase_kw[static_cast<std::size_t>(q)] += ph[static_cast<std::size_t>(q)] / 1000.0;
+          for (std::size_t e = 0; e < lf->voltage.size(); ++e) tot += (lf->voltage[e] * std::conj(lf->current[e])).real();
+          const auto sh = phaseShare(base, p);
+          for (std::size_t q = 0; q < 3; ++q) info.phase_kw[q] += sh[q] * tot / 1000.0;
         }
       }
       info.loads = loads;
