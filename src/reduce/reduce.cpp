@@ -145,20 +145,25 @@ model::LineImpedance balancedImpedance(Complex z1, Complex m) {
   return imp;
 }
 
-// The trunk's length-weighted mutual-to-self ratio (|Zm|/|Zs| of 3-phase lines), in [0, 0.6].
-double mutualToSelf(const detail::BaseCase& base, const detail::Trunk& trunk) {
-  double num = 0.0, den = 0.0;
+// Calls f(Z) with the total series impedance matrix of every 3-phase line on the trunk.
+template <class F>
+void forTrunkLineZ(const detail::BaseCase& base, const detail::Trunk& trunk, F&& f) {
   for (std::size_t p = 1; p < trunk.buses.size(); ++p) {
     const int br = base.topology.parent_branch[static_cast<std::size_t>(trunk.buses[p])];
     const auto& b = base.topology.branches[static_cast<std::size_t>(br)];
     if (b.kind != graph::BranchKind::Line) continue;
     const auto z = base.feeder.lines[static_cast<std::size_t>(b.element)].totalZ();
-    if (z.n != 3) continue;
-    const double s = (std::abs(z(0, 0)) + std::abs(z(1, 1)) + std::abs(z(2, 2))) / 3.0;
-    const double m = (std::abs(z(0, 1)) + std::abs(z(0, 2)) + std::abs(z(1, 2))) / 3.0;
-    num += m;
-    den += s;
+    if (z.n == 3) f(z);
   }
+}
+
+// The trunk's length-weighted mutual-to-self ratio (|Zm|/|Zs| of 3-phase lines), in [0, 0.6].
+double mutualToSelf(const detail::BaseCase& base, const detail::Trunk& trunk) {
+  double num = 0.0, den = 0.0;
+  forTrunkLineZ(base, trunk, [&](const auto& z) {
+    den += (std::abs(z(0, 0)) + std::abs(z(1, 1)) + std::abs(z(2, 2))) / 3.0;
+    num += (std::abs(z(0, 1)) + std::abs(z(0, 2)) + std::abs(z(1, 2))) / 3.0;
+  });
   return den > 0 ? std::clamp(num / den, 0.0, 0.6) : 0.0;
 }
 
@@ -167,15 +172,10 @@ double mutualToSelf(const detail::BaseCase& base, const detail::Trunk& trunk) {
 // neutral), not Zs's: it is what holds ieee8500's lightly loaded phase c up when phase a sags.
 Complex mutualToSelfComplex(const detail::BaseCase& base, const detail::Trunk& trunk) {
   Complex num{}, den{};
-  for (std::size_t p = 1; p < trunk.buses.size(); ++p) {
-    const int br = base.topology.parent_branch[static_cast<std::size_t>(trunk.buses[p])];
-    const auto& b = base.topology.branches[static_cast<std::size_t>(br)];
-    if (b.kind != graph::BranchKind::Line) continue;
-    const auto z = base.feeder.lines[static_cast<std::size_t>(b.element)].totalZ();
-    if (z.n != 3) continue;
+  forTrunkLineZ(base, trunk, [&](const auto& z) {
     num += (z(0, 1) + z(0, 2) + z(1, 2)) / 3.0;
     den += (z(0, 0) + z(1, 1) + z(2, 2)) / 3.0;
-  }
+  });
   if (std::abs(den) <= 0.0) return 0.0;
   const Complex m = num / den;
   return std::abs(m) > 0.6 ? m * (0.6 / std::abs(m)) : m;
