@@ -181,16 +181,24 @@ Complex mutualToSelfComplex(const detail::BaseCase& base, const detail::Trunk& t
   return std::abs(m) > 0.6 ? m * (0.6 / std::abs(m)) : m;
 }
 
+// The enabled transformers between the same two buses as transformer `element` (a bank of
+// single-phase units, or the one 3-phase unit), in feeder order.
+std::vector<const model::Transformer*> transformerBank(const model::Feeder& f, int element) {
+  const auto& x0 = f.transformers[static_cast<std::size_t>(element)];
+  const auto b1 = x0.windings.at(0).terminal.bus, b2 = x0.windings.at(1).terminal.bus;
+  std::vector<const model::Transformer*> bank;
+  for (const auto& x : f.transformers)
+    if (x.enabled && x.windings.size() >= 2 && x.windings[0].terminal.bus == b1 && x.windings[1].terminal.bus == b2) bank.push_back(&x);
+  return bank;
+}
+
 // Fixed-ratio 3-phase transformer standing for a trunk transformer (a bank of 1-phase units
 // becomes one wye-wye unit with the units' mean taps and impedances).
 model::Transformer boundaryTransformer(const detail::BaseCase& base, int element, const std::string& name,
                                        model::BusId from, model::BusId to, std::vector<std::string>& notes) {
   const auto& f = base.feeder;
   const auto& x0 = f.transformers[static_cast<std::size_t>(element)];
-  const auto b1 = x0.windings.at(0).terminal.bus, b2 = x0.windings.at(1).terminal.bus;
-  std::vector<const model::Transformer*> bank;
-  for (const auto& x : f.transformers)
-    if (x.enabled && x.windings.size() >= 2 && x.windings[0].terminal.bus == b1 && x.windings[1].terminal.bus == b2) bank.push_back(&x);
+  const std::vector<const model::Transformer*> bank = transformerBank(f, element);
   model::Transformer t;
   t.name = name;
   t.phases = 3;
@@ -244,10 +252,7 @@ std::vector<model::Transformer> boundaryUnits(const detail::BaseCase& base, int 
                                               model::BusId to, std::vector<std::string>& notes) {
   const auto& f = base.feeder;
   const auto& x0 = f.transformers[static_cast<std::size_t>(element)];
-  const auto b1 = x0.windings.at(0).terminal.bus, b2 = x0.windings.at(1).terminal.bus;
-  std::vector<const model::Transformer*> bank;
-  for (const auto& x : f.transformers)
-    if (x.enabled && x.windings.size() >= 2 && x.windings[0].terminal.bus == b1 && x.windings[1].terminal.bus == b2) bank.push_back(&x);
+  const std::vector<const model::Transformer*> bank = transformerBank(f, element);
   const bool wye_units = std::all_of(bank.begin(), bank.end(), [](const model::Transformer* x) {
     if (x->phases != 1) return false;
     for (std::size_t w = 0; w < 2; ++w)
