@@ -32,8 +32,8 @@ void registerReduce(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--spread-gain", *spread_gain,
-                  "In-section voltage spread at stall over the base case's (0 = from the composition; docs/reduction.md step 12)")
-      ->check(CLI::NonNegativeNumber)
+                  "In-section voltage spread at stall over the base case's (1 = none; docs/reduction.md step 12)")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("-o,--output", *out_dir, "Output folder")->required();
   cmd->callback([=]() {

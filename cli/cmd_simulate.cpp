@@ -63,7 +63,7 @@ void registerSimulate(CLI::App& app) {
     const auto scenario = events::readScenario(a->event);
     auto feeder = io::importFeeder(feeder_args->path, feeder_args->format);
     if (a->source_mva > 0.0) {
-      const auto eq = study::applySourceEquivalent(feeder, {.mva = a->source_mva, .x_over_r = 10.0, .force = false});
+      const auto eq = study::applySourceEquivalent(feeder, {.mva = a->source_mva});
       if (!eq.note.empty()) core::logInfo("simulate: " + eq.note);
     }
     sim::Options options;

@@ -84,8 +84,8 @@ void registerStudy(CLI::App& app) {
   cmd->add_option("--motor-d-blocks", a->motor_d_blocks, "Motor D sub-blocks per section (default 6)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--spread-gain", a->spread_gain,
-                  "In-section spread at stall over the base case's (default 2.5; 0 = from the composition)")
-      ->check(CLI::NonNegativeNumber);
+                  "In-section spread at stall over the base case's (default 2.5; 1 = none)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--reuse-full", a->reuse_full,
                   "Earlier study folder of the same feeder and events: take its full-feeder runs (method work)");
   cmd->add_option("--threads", a->threads, "Worker threads for the simulations (0 = all cores)")->capture_default_str();
@@ -105,7 +105,7 @@ void registerStudy(CLI::App& app) {
     o.max_run_wall_s = a->max_run_s;
     if (!a->reuse_full.empty()) o.reuse_full_from = a->reuse_full;
     if (a->motor_d_blocks > 0) o.motor_d_blocks = a->motor_d_blocks;
-    if (a->spread_gain >= 0.0) o.motor_d_spread_gain = a->spread_gain;
+    if (a->spread_gain > 0.0) o.motor_d_spread_gain = a->spread_gain;
     const bool terminal = isatty(STDERR_FILENO);
     o.progress = [terminal](const std::string& line) {
       (void)terminal;

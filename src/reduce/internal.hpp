@@ -92,7 +92,5 @@ std::vector<int> partition(const Trunk& trunk, const std::vector<LoadPoint>& poi
 // ---- compositions
 std::map<model::LoadClass, model::CompositeSpec> classCompositions(const Options& options);
 model::LoadClass compositionClass(model::LoadClass c);  // Unknown -> Residential, Other -> Industrial
-// Relative in-section voltage drop at motor D's stall voltage over the base case's (compose.cpp).
-double stallSpreadGain(const model::CompositeSpec& spec);
 
 }  // namespace feederlab::reduce::detail

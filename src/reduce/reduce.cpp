@@ -1681,9 +1681,8 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         }
         auto load = mergedLoad(f, loads, fmt::format("s{}_b{}", k + 1, ++bno), s.load_bus, s.kv_secondary);
         auto spec = mixSpec(f, loads, w.classes);
-        const double spread_gain = opt.motor_d_spread_gain > 0.0 ? opt.motor_d_spread_gain : detail::stallSpreadGain(spec);
         const double base_ratio = std::abs(s.v_target) / std::abs(vb / wb);
-        const double ratio = stressedRatio(1.0 / base_ratio, spread_gain);
+        const double ratio = stressedRatio(1.0 / base_ratio, opt.motor_d_spread_gain);
         if (std::abs(ratio - 1.0) > 1e-12) shiftThresholds(spec.parameters, ratio);
         // The power-flow load model's own thresholds (OpenDSS Vminpu/Vmaxpu, where a constant-PQ
         // load turns constant-Z) shift the same way: the block's customers sit at V_block.

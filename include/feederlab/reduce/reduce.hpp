@@ -156,8 +156,7 @@ struct Options {
   // In-section voltage spread at the moment motors stall relative to the base case's (see
   // docs/reduction.md step 12): a block's threshold ratio V_section / V_block becomes
   // 1 / (1 - gain (1 - V_block / V_section)). 2.5 is calibrated (synth-medium, ieee8500 full runs,
-  // 2026-12-06); 0 derives it from each block's composition (reduce/compose.cpp
-  // stallSpreadGain: about 3.0 for the residential Set W composite); 1 = base-case spread.
+  // 2026-12-06); 1 = base-case spread.
   double motor_d_spread_gain = 2.5;
   Topology topology = Topology::Auto;
   Equivalent equivalent = Equivalent::Auto;

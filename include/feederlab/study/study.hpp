@@ -39,7 +39,7 @@ struct Tolerances {
 struct Options {
   std::optional<int> sections;                // nullopt = auto
   std::optional<int> motor_d_blocks;          // nullopt = reduce::Options default
-  std::optional<double> motor_d_spread_gain;  // nullopt = reduce::Options default (0: derived)
+  std::optional<double> motor_d_spread_gain;  // nullopt = reduce::Options default
   std::vector<events::Scenario> events;       // empty = events::defaultStudyEvents()
   std::optional<std::filesystem::path> composition_file;  // overrides every class
   SourceEquivalentOptions source;             // applied only to stiff sources unless forced
