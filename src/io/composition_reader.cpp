@@ -82,9 +82,16 @@ class Reader {
   // Reads group `name`: every field required with its unit, nothing else but "note".
   void group(const json& parent, const std::string& name, const std::vector<Field>& fields) const {
     if (!parent.contains(name)) fail(name, "missing group");
-    const json& g = parent[name];
+    object(parent[name], name, fields);
+  }
+
+  // Reads one object `g` (named `name` in messages): every field required with its unit, nothing
+  // else but "note" and the `extra` keys, which the caller reads.
+  void object(const json& g, const std::string& name, const std::vector<Field>& fields,
+              const std::set<std::string>& extra = {}) const {
     if (!g.is_object()) fail(name, "must be an object");
-    std::set<std::string> known{"note"};
+    std::set<std::string> known = extra;
+    known.insert("note");
     for (const auto& f : fields) {
       known.insert(f.key);
       const std::string key = name + "." + f.key;
@@ -203,7 +210,8 @@ model::ParameterSet readParameterSet(const std::filesystem::path& path) {
 model::LoadComposition readComposition(const std::filesystem::path& path) {
   Reader r(path);
   r.checkFormat("feederlab-composition/1");
-  r.onlyKeys({"format", "name", "description", "provenance", "parameter_set", "fractions", "static_override"});
+  r.onlyKeys({"format", "name", "description", "provenance", "parameter_set", "fractions", "static_override",
+              "motor_d_populations"});
   model::LoadComposition c;
   c.name = r.text("name");
   c.description = r.text("description", false);
@@ -219,7 +227,22 @@ model::LoadComposition readComposition(const std::filesystem::path& path) {
     r.group(r.root(), "static_override", staticFields(s));
     c.static_override = s;
   }
+  if (r.root().contains("motor_d_populations")) {
+    const json& a = r.root()["motor_d_populations"];
+    if (!a.is_array() || a.empty()) r.fail("motor_d_populations", "must be a non-empty array of populations");
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      const std::string key = "motor_d_populations[" + std::to_string(k) + "]";
+      model::MotorDPopulation pop;
+      r.object(a[k], key, {{"share", "-", &pop.share}, {"v_stall", "pu", &pop.v_stall}, {"t_stall", "s", &pop.t_stall}},
+               {"name"});
+      if (!a[k].contains("name") || !a[k]["name"].is_string()) r.fail(key + ".name", "missing (a string)");
+      pop.name = a[k]["name"].get<std::string>();
+      c.motor_d_populations.push_back(pop);
+    }
+  }
   throwIfInvalid(r, c.validate());
+  if (!c.motor_d_populations.empty())
+    throwIfInvalid(r, model::validatePopulations(c.motor_d_populations, readParameterSet(c.parameter_set).motor_d));
   return c;
 }
 

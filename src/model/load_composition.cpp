@@ -2,6 +2,7 @@
 #include "feederlab/model/load_composition.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <sstream>
 
 namespace feederlab::model {
@@ -176,6 +177,57 @@ std::vector<std::string> LoadComposition::validate() const {
   p.append(fractions.validate(), "fractions");
   if (static_override) p.append(static_override->validate(), "static_override");
   if (parameter_set.empty()) p.add("parameter_set: missing");
+  return p.take();
+}
+
+int motorDPopulationOf(const std::vector<MotorDPopulation>& populations, std::string_view unit_name) {
+  if (populations.empty()) return -1;
+  std::uint64_t h = 14695981039346656037ULL;  // FNV-1a 64 offset basis
+  for (const char c : unit_name) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;  // FNV prime
+  }
+  h ^= h >> 33;  // finalizer (MurmurHash3 fmix64) so that similar names spread over [0, 1)
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  const double u = static_cast<double>(h >> 11) * 0x1.0p-53;
+  double cum = 0.0;
+  for (std::size_t k = 0; k < populations.size(); ++k) {
+    cum += populations[k].share;
+    if (u < cum) return static_cast<int>(k);
+  }
+  return static_cast<int>(populations.size()) - 1;
+}
+
+CompositeSpec unitSpec(const CompositeSpec& spec, std::string_view unit_name) {
+  CompositeSpec out = spec;
+  const int k = motorDPopulationOf(spec.motor_d_populations, unit_name);
+  if (k >= 0) {
+    const auto& pop = spec.motor_d_populations[static_cast<std::size_t>(k)];
+    out.parameters.motor_d.v_stall = pop.v_stall;
+    out.parameters.motor_d.t_stall = pop.t_stall;
+    out.name += " / " + pop.name;
+  }
+  out.motor_d_populations.clear();
+  return out;
+}
+
+std::vector<std::string> validatePopulations(const std::vector<MotorDPopulation>& populations,
+                                             const MotorDParameters& base) {
+  Problems p;
+  double sum = 0.0;
+  for (std::size_t k = 0; k < populations.size(); ++k) {
+    const auto& pop = populations[k];
+    const std::string key = "motor_d_populations[" + std::to_string(k) + "]";
+    p.require(finite(pop.share) && pop.share > 0.0 && pop.share <= 1.0, key + ".share", pop.share, "must be in (0, 1]");
+    sum += pop.share;
+    MotorDParameters d = base;
+    d.v_stall = pop.v_stall;
+    d.t_stall = pop.t_stall;
+    p.append(d.validate(), key);
+  }
+  if (!populations.empty())
+    p.require(std::abs(sum - 1.0) <= 1e-6, "sum of motor_d_populations shares", sum, "must be 1 (within 1e-6)");
   return p.take();
 }
 

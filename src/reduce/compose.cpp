@@ -24,6 +24,7 @@ model::CompositeSpec readCompositeSpecFile(const std::filesystem::path& composit
   spec.fractions = comp.fractions;
   spec.parameters = io::readParameterSet(comp.parameter_set);
   spec.static_override = comp.static_override;
+  spec.motor_d_populations = comp.motor_d_populations;
   return spec;
 }
 

@@ -1618,7 +1618,20 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
       }
     }
 
-    // Loads: kW-equal blocks by customer voltage (motor D spread).
+    // Loads: kW-equal blocks by customer voltage (motor D spread), motor D split by population.
+    // A load's stall characteristic: its class composition's population (model::unitSpec).
+    auto unitPopulation = [&](int load) -> const model::MotorDPopulation* {
+      const auto& l = f.loads[static_cast<std::size_t>(load)];
+      const auto& cs = w.classes.at(w.classes.count(l.load_class) ? l.load_class : detail::compositionClass(l.load_class));
+      const int k = model::motorDPopulationOf(cs.motor_d_populations, l.name);
+      return k < 0 ? nullptr : &cs.motor_d_populations[static_cast<std::size_t>(k)];
+    };
+    auto applyUnitStall = [&](model::MotorDParameters& d, int load) {
+      if (const auto* pop = unitPopulation(load)) {
+        d.v_stall = pop->v_stall;
+        d.t_stall = pop->t_stall;
+      }
+    };
     red.sections.resize(static_cast<std::size_t>(n));
     for (int k = 0; k < n; ++k) {
       auto& s = w.secs[static_cast<std::size_t>(k)];
@@ -1683,46 +1696,104 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         auto spec = mixSpec(f, loads, w.classes);
         const double base_ratio = std::abs(s.v_target) / std::abs(vb / wb);
         const double ratio = stressedRatio(1.0 / base_ratio, opt.motor_d_spread_gain);
-        if (std::abs(ratio - 1.0) > 1e-12) shiftThresholds(spec.parameters, ratio);
         // The power-flow load model's own thresholds (OpenDSS Vminpu/Vmaxpu, where a constant-PQ
         // load turns constant-Z) shift the same way: the block's customers sit at V_block.
         // (a steady-state law: the base-case ratio, not the stressed one).
         load.vminpu *= base_ratio;
         load.vmaxpu *= base_ratio;
-        std::vector<model::Load> parts;
-        if (per_phase) {
-          // Per-phase variant: the block's load stays on its phases (phase allocation of its
-          // customers' base-case power), one single-phase wye load per phase, same law.
-          std::array<double, 3> pk{};
-          double pt = 0.0;
-          for (int i : g)
-            for (std::size_t q = 0; q < 3; ++q) {
-              pk[q] += (std::abs(w.pts[static_cast<std::size_t>(i)].kw) + 1e-12) * share[static_cast<std::size_t>(i)][q];
-              pt += (std::abs(w.pts[static_cast<std::size_t>(i)].kw) + 1e-12) * share[static_cast<std::size_t>(i)][q];
+        // One piece of the block: `weight[j]` is the share of customer g[j]'s power it carries.
+        auto emit = [&](model::Load piece, model::CompositeSpec piece_spec, const std::vector<double>& weight) {
+          if (std::abs(ratio - 1.0) > 1e-12) shiftThresholds(piece_spec.parameters, ratio);
+          std::vector<model::Load> parts;
+          if (per_phase) {
+            // Per-phase variant: the piece stays on its phases (phase allocation of its
+            // customers' base-case power), one single-phase wye load per phase, same law.
+            std::array<double, 3> pk{};
+            double pt = 0.0;
+            for (std::size_t j = 0; j < g.size(); ++j)
+              for (std::size_t q = 0; q < 3; ++q) {
+                const double x = weight[j] * (std::abs(w.pts[static_cast<std::size_t>(g[j])].kw) + 1e-12) * share[static_cast<std::size_t>(g[j])][q];
+                pk[q] += x;
+                pt += x;
+              }
+            for (int q = 0; q < 3; ++q) {
+              const double frac = pt > 0.0 ? pk[static_cast<std::size_t>(q)] / pt : 1.0 / 3.0;
+              if (frac < 1e-9) continue;
+              model::Load lq = piece;
+              lq.name = fmt::format("{}{}", piece.name, "abc"[q]);
+              lq.bus1 = {s.load_bus, {q + 1, 0}};
+              lq.phases = 1;
+              lq.kv = s.kv_secondary / core::kSqrt3;
+              lq.kw *= frac;
+              lq.kvar *= frac;
+              lq.num_customers = static_cast<int>(std::lround(piece.num_customers * frac));
+              parts.push_back(std::move(lq));
             }
-          for (int q = 0; q < 3; ++q) {
-            const double frac = pt > 0.0 ? pk[static_cast<std::size_t>(q)] / pt : 1.0 / 3.0;
-            if (frac < 1e-9) continue;
-            model::Load lq = load;
-            lq.name = fmt::format("{}{}", load.name, "abc"[q]);
-            lq.bus1 = {s.load_bus, {q + 1, 0}};
-            lq.phases = 1;
-            lq.kv = s.kv_secondary / core::kSqrt3;
-            lq.kw *= frac;
-            lq.kvar *= frac;
-            lq.num_customers = static_cast<int>(std::lround(load.num_customers * frac));
-            parts.push_back(std::move(lq));
+          } else {
+            parts.push_back(std::move(piece));
           }
-        } else {
-          parts.push_back(std::move(load));
+          for (auto& part : parts) {
+            red.reduced_records.push_back(record(bld.out, part, piece_spec));
+            red.section_of_reduced_load[part.name] = k;
+            info.load_names.push_back(part.name);
+            info.block_v_pu.push_back(std::abs(vb / wb));
+            info.block_kw.push_back(part.kw);
+            bld.out.loads.push_back(std::move(part));
+          }
+        };
+        // Motor D populations (docs/compositions.md): the block's motor D is split into one
+        // motor-D-only load per population (its customers' Vstall/Tstall), the rest of the
+        // composite stays in one load. Same bus, same power-flow law: the split is exact in the
+        // steady state, and kW by component and by population are kept.
+        std::map<int, std::vector<double>> pop_weight;  // population -> motor D share of each customer
+        bool any_population = false;
+        for (std::size_t j = 0; j < g.size(); ++j) {
+          const int li = loads[j];
+          const auto& l = f.loads[static_cast<std::size_t>(li)];
+          const auto& cs = w.classes.at(w.classes.count(l.load_class) ? l.load_class : detail::compositionClass(l.load_class));
+          const int pop = model::motorDPopulationOf(cs.motor_d_populations, l.name);
+          any_population = any_population || pop >= 0;
+          auto& wv = pop_weight[pop];
+          wv.resize(g.size(), 0.0);
+          wv[j] = cs.fractions.fm_d;
         }
-        for (auto& part : parts) {
-          red.reduced_records.push_back(record(bld.out, part, spec));
-          red.section_of_reduced_load[part.name] = k;
-          info.load_names.push_back(part.name);
-          info.block_v_pu.push_back(std::abs(vb / wb));
-          info.block_kw.push_back(part.kw);
-          bld.out.loads.push_back(std::move(part));
+        if (!any_population || spec.fractions.fm_d <= 0.0) {
+          emit(std::move(load), std::move(spec), std::vector<double>(g.size(), 1.0));
+          continue;
+        }
+        auto piece = [&](const std::string& name, const std::vector<double>& weight) {
+          model::Load p = load;
+          p.name = name;
+          p.kw = p.kvar = 0.0;
+          p.num_customers = 0;
+          for (std::size_t j = 0; j < g.size(); ++j) {
+            const auto& l = f.loads[static_cast<std::size_t>(loads[j])];
+            p.kw += weight[j] * l.kw;
+            p.kvar += weight[j] * l.kvar;
+            p.num_customers += weight[j] > 0.0 ? l.num_customers : 0;
+          }
+          const double sp = std::hypot(p.kw, p.kvar);
+          p.pf = sp > 0 ? std::copysign(p.kw / sp, p.kvar < 0 ? -1.0 : 1.0) : 1.0;
+          return p;
+        };
+        std::vector<double> rest_weight(g.size(), 1.0);
+        for (const auto& [pop, wv] : pop_weight)
+          for (std::size_t j = 0; j < g.size(); ++j) rest_weight[j] -= wv[j];
+        const double fd = spec.fractions.fm_d;
+        if (fd < 1.0) {
+          model::CompositeSpec rest = spec;
+          auto& fr = rest.fractions;
+          for (double* x : {&fr.fm_a, &fr.fm_b, &fr.fm_c, &fr.fel, &fr.static_load}) *x /= 1.0 - fd;
+          fr.fm_d = 0.0;
+          emit(piece(load.name, rest_weight), std::move(rest), rest_weight);
+        }
+        for (const auto& [pop, wv] : pop_weight) {
+          model::CompositeSpec ds = spec;
+          ds.fractions = model::ComponentFractions{0, 0, 0, 1, 0, 0};
+          const auto first = std::find_if(wv.begin(), wv.end(), [](double x) { return x > 0.0; });
+          if (first == wv.end()) continue;
+          applyUnitStall(ds.parameters.motor_d, loads[static_cast<std::size_t>(first - wv.begin())]);
+          emit(piece(fmt::format("{}_d{}", load.name, pop + 1), wv), std::move(ds), wv);
         }
       }
       red.motor_d_blocks = std::max(red.motor_d_blocks, bno);

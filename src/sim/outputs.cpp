@@ -89,6 +89,7 @@ model::CompositeSpec readCompositeSpec(const std::filesystem::path& composition_
   s.fractions = c.fractions;
   s.parameters = io::readParameterSet(c.parameter_set);
   s.static_override = c.static_override;
+  s.motor_d_populations = c.motor_d_populations;
   return s;
 }
 

@@ -49,9 +49,10 @@ class SpecChooser {
                                                     "name as its id",
                                                     bus, recs.size()));
     }
+    // A composition's motor D populations: each load is one member (model::unitSpec).
     if (options_.spec_for_load)
-      if (auto s = options_.spec_for_load(load)) return *s;
-    return options_.default_spec;
+      if (auto s = options_.spec_for_load(load)) return model::unitSpec(*s, load.name);
+    return model::unitSpec(options_.default_spec, load.name);
   }
 
  private:

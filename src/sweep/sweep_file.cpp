@@ -369,6 +369,12 @@ void applyParameters(model::CompositeSpec& spec, const std::vector<std::pair<std
     const auto* f = findField(key);
     if (!f) throw std::invalid_argument("unknown sweep parameter " + key);
     spec.parameters.motor_d.*(f->member) = value;
+    // Vstall and Tstall also differ by motor D population (docs/compositions.md): a swept value
+    // is every unit's, so it replaces each population's as well.
+    for (auto& pop : spec.motor_d_populations) {
+      if (f->member == &model::MotorDParameters::v_stall) pop.v_stall = value;
+      if (f->member == &model::MotorDParameters::t_stall) pop.t_stall = value;
+    }
   }
 }
 

@@ -12,6 +12,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace feederlab::model {
@@ -165,6 +166,18 @@ struct ComponentFractions {
   std::vector<std::string> validate() const;  // each in [0, 1], sum 1 within 1e-6
 };
 
+// One population of motor D units (A/C compressors) with its own stall characteristic. Units
+// differ: the BPA and SCE compressor tests found stall voltage and stall time to depend on the unit,
+// the ambient temperature and the dip (docs/compositions.md "Motor D populations"). Each modelled
+// load is one unit population member, chosen by motorDPopulationOf(); the reduction keeps the
+// populations apart. Only Vstall and Tstall differ; every other motor D parameter is the set's.
+struct MotorDPopulation {
+  std::string name;
+  double share = 1.0;     // share of the composition's motor D units (-)
+  double v_stall = 0.55;  // Vstall (pu), before the LFadj adjustment
+  double t_stall = 0.033;  // Tstall (s)
+};
+
 // A load composition: the fractions, the parameter set they use and an optional override of the
 // static group (the constant-impedance composition uses it).
 struct LoadComposition {
@@ -174,6 +187,7 @@ struct LoadComposition {
   ComponentFractions fractions;
   std::string parameter_set;  // path of the parameter-set file, resolved by the reader
   std::optional<StaticLoadParameters> static_override;
+  std::vector<MotorDPopulation> motor_d_populations;  // empty: every unit has the set's motor D
   std::vector<std::string> validate() const;
 };
 
@@ -184,7 +198,20 @@ struct CompositeSpec {
   ComponentFractions fractions;
   ParameterSet parameters;
   std::optional<StaticLoadParameters> static_override;
+  std::vector<MotorDPopulation> motor_d_populations;  // see LoadComposition; empty for dyd records
 };
+
+// Which population a unit belongs to: a stable hash of its name (FNV-1a 64, the same on every
+// platform and run) mapped to [0, 1) and compared with the cumulative shares; -1 when there are
+// no populations.
+int motorDPopulationOf(const std::vector<MotorDPopulation>& populations, std::string_view unit_name);
+
+// The spec of one unit: its population's Vstall and Tstall applied, the population list cleared.
+CompositeSpec unitSpec(const CompositeSpec& spec, std::string_view unit_name);
+
+// Problems of a population list (shares in (0, 1] summing to 1, each population's motor D valid).
+std::vector<std::string> validatePopulations(const std::vector<MotorDPopulation>& populations,
+                                             const MotorDParameters& base);
 
 // The static model that makes a load 100 % constant impedance: P, Q proportional to V^2, no
 // frequency dependence.

@@ -12,6 +12,8 @@
 //           the load's name; a load at such a bus without its record is a ModelError),
 //        b) options.spec_for_load(load) when set and it returns a spec,
 //        c) options.default_spec;
+//      for b) and c) a composition's motor D populations assign the load to one of them
+//      (model::unitSpec: a stable hash of the load's name);
 //      a record's `mva` is not used: the composite base comes from the load (buildCompositeLoad);
 //   3. the events registered on the assembler (fixed sparsity pattern), finalize, initialize from
 //      the power flow (scaled residual check, dae::InitReport);

@@ -145,3 +145,45 @@ TEST_CASE("composition reader: errors name the file and the key") {
   // A missing file.
   CHECK_THROWS_AS(readComposition(dataFile("compositions/no_such.json")), InputError);
 }
+
+TEST_CASE("composition reader: motor D populations are read, checked and assigned by name") {
+  const auto c = readComposition(dataFile("compositions/residential_summer_peak.json"));
+  REQUIRE(c.motor_d_populations.size() == 3);
+  double sum = 0.0;
+  for (const auto& p : c.motor_d_populations) sum += p.share;
+  CHECK(sum == doctest::Approx(1.0));
+  CHECK(c.motor_d_populations[0].v_stall == 0.55);  // the set's own values first
+  CHECK(c.motor_d_populations[0].t_stall == 0.033);
+  CHECK(c.motor_d_populations[2].t_stall == 0.1);
+  CHECK(readComposition(dataFile("compositions/industrial_summer_peak.json")).motor_d_populations.empty());
+
+  // Assignment: stable, and the shares hold over many names.
+  using feederlab::model::motorDPopulationOf;
+  CHECK(motorDPopulationOf({}, "house1") == -1);
+  CHECK(motorDPopulationOf(c.motor_d_populations, "house1") == motorDPopulationOf(c.motor_d_populations, "house1"));
+  std::vector<int> count(3, 0);
+  const int n = 30000;
+  for (int k = 0; k < n; ++k) ++count[static_cast<std::size_t>(motorDPopulationOf(c.motor_d_populations, "load_" + std::to_string(k)))];
+  for (std::size_t p = 0; p < 3; ++p) CHECK(count[p] / double(n) == doctest::Approx(c.motor_d_populations[p].share).epsilon(0.03));
+
+  // unitSpec applies the unit's population and clears the list.
+  feederlab::model::CompositeSpec spec;
+  spec.motor_d_populations = c.motor_d_populations;
+  const auto u = feederlab::model::unitSpec(spec, "load_7");
+  const auto& pop = c.motor_d_populations[static_cast<std::size_t>(motorDPopulationOf(c.motor_d_populations, "load_7"))];
+  CHECK(u.parameters.motor_d.v_stall == pop.v_stall);
+  CHECK(u.parameters.motor_d.t_stall == pop.t_stall);
+  CHECK(u.motor_d_populations.empty());
+
+  // Errors: shares that do not sum to one; a population's Vstall above the set's Vbrk.
+  const std::string set_path = dataFile("parameters/wecc_typical.json").string();
+  const std::string comp = replaced(slurp(dataFile("compositions/residential_summer_peak.json")),
+                                    "\"../parameters/wecc_typical.json\"", "\"" + set_path + "\"");
+  auto readComp = [](const fs::path& p) { readComposition(p); };
+  std::string e = errorOf("pop_sum", replaced(comp, "\"value\": 0.4,\n    \"unit\": \"-\"", "\"value\": 0.5,\n    \"unit\": \"-\""), readComp);
+  CHECK(e.find("sum of motor_d_populations shares") != std::string::npos);
+  e = errorOf("pop_vstall", replaced(comp, "\"value\": 0.45,", "\"value\": 0.9,"), readComp);
+  CHECK(e.find("motor_d_populations[1]") != std::string::npos);
+  e = errorOf("pop_unit", replaced(comp, "\"value\": 0.1,\n    \"unit\": \"s\"", "\"value\": 0.1,\n    \"unit\": \"ms\""), readComp);
+  CHECK(e.find("motor_d_populations[2].t_stall") != std::string::npos);
+}

@@ -90,6 +90,22 @@ void checkInvariants(const model::Feeder& full, const reduce::Reduction& r) {
     for (std::size_t k = 0; k < 6; ++k) b[k] += c[k];
   }
   for (std::size_t k = 0; k < 6; ++k) CHECK(std::abs(a[k] - b[k]) <= 1e-9 * kw_full);
+  // Motor D populations preserved: motor D kW by stall time (each population's Tstall).
+  std::map<double, double> pop_full, pop_red;
+  for (std::size_t i = 0; i < full.loads.size(); ++i)
+    if (r.section_of_full_load[i] >= 0) {
+      const auto unit = model::unitSpec(classes.at(mapped(full.loads[i].load_class)), full.loads[i].name);
+      pop_full[unit.parameters.motor_d.t_stall] += full.loads[i].kw * unit.fractions.fm_d;
+    }
+  for (const auto& rec : r.reduced_records) {
+    const auto it = std::find_if(r.reduced.loads.begin(), r.reduced.loads.end(), [&](const model::Load& l) { return l.name == rec.id; });
+    pop_red[rec.spec.parameters.motor_d.t_stall] += it->kw * rec.spec.fractions.fm_d;
+  }
+  CHECK(pop_full.size() >= 2);
+  for (const auto& [t_stall, kw] : pop_full) {
+    CAPTURE(t_stall);
+    CHECK(std::abs(pop_red[t_stall] - kw) <= 1e-9 * kw_full);
+  }
 }
 
 }  // namespace
@@ -118,7 +134,8 @@ TEST_CASE("reduce ieee123: steady state within the issue's tolerances") {
 
 TEST_CASE("reduce ieee123: motor D sub-blocks shift their thresholds by the section-to-block voltage ratio") {
   const auto& r = ieee123Reduction();
-  const model::MotorDParameters set_w;
+  const auto populations = reduce::readCompositeSpecFile(reduce::defaultDataDir() / "compositions/residential_summer_peak.json").motor_d_populations;
+  REQUIRE(!populations.empty());
   int checked = 0;
   for (const auto& s : r.sections) {
     REQUIRE(s.block_v_pu.size() == s.load_names.size());
@@ -128,7 +145,12 @@ TEST_CASE("reduce ieee123: motor D sub-blocks shift their thresholds by the sect
       // Stressed ratio (docs/reduction.md step 12): the base-case drop from the section bus to
       // the block's customers, times the default spread gain 2.5.
       const double ratio = 1.0 / (1.0 - 2.5 * (1.0 - s.block_v_pu[j] / s.v_full_pu));
-      CHECK(rec.spec.parameters.motor_d.v_stall == doctest::Approx(set_w.v_stall * ratio).epsilon(1e-12));
+      // the block's population: its Tstall is not shifted
+      const auto pop = std::find_if(populations.begin(), populations.end(), [&](const model::MotorDPopulation& p) {
+        return p.t_stall == rec.spec.parameters.motor_d.t_stall;
+      });
+      REQUIRE(pop != populations.end());
+      CHECK(rec.spec.parameters.motor_d.v_stall == doctest::Approx(pop->v_stall * ratio).epsilon(1e-12));
       CHECK(rec.spec.parameters.feeder.rfdr == 0.0);  // reduction.md 2.6: no feeder equivalent of its own
       ++checked;
     }
