@@ -1814,6 +1814,26 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         }
       }
       solveTaps(rf, w.secs, head_out);
+      // The taps meet |V| at the load buses; the primary buses sit where the physical drop puts
+      // them, not at the full feeder's mean primary voltage. Re-rate each section's capacitor so
+      // it gives its base-case kvar at the primary voltage it actually has (else the shortfall
+      // lands in the head-Q correction, whose V² law then drifts at the off-design points).
+      for (int pass = 0; pass < 4; ++pass) {
+        const auto r = solveOff(rf);
+        const double ar = headAngle(r, head_out);
+        double worst = 0.0;
+        for (auto& s : w.secs) {
+          if (s.cap < 0) continue;
+          auto& cap = rf.capacitors[static_cast<std::size_t>(s.cap)];
+          const double vp = std::abs(detail::positiveSequencePu(rf, r, s.primary, ar));
+          if (vp <= 0.0) continue;
+          const double kvar = (s.cap_kvar + s.charging_kvar) * std::norm(s.v_primary_mean) / (vp * vp);
+          worst = std::max(worst, std::abs(kvar - cap.kvar[0]) / std::max(1.0, std::abs(kvar)));
+          cap.kvar[0] = kvar;
+        }
+        if (worst < 1e-6) break;
+        solveTaps(rf, w.secs, head_out);
+      }
     } else {
       solveChain(rf, chainOf(w.secs, w.trunk_pieces), w.m, head_out, 40, false, 1e-8, opt.physical_angle ? 2e-4 : 0.0);
     }
