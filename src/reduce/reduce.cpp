@@ -839,7 +839,7 @@ std::vector<int> chooseSections(const Work& w, std::vector<std::string>& notes) 
     prof = std::move(next_prof);
     ++n;
   }
-  notes.push_back(fmt::format("auto: {} sections (N grown from {} until the per-load section voltage changed by < 0.002 pu RMS, cap {}; sections whose mean voltage is not below their upstream neighbour's merged into it)",
+  notes.push_back(fmt::format("auto: {} sections (N grown from {} until the per-load section voltage changed by < 0.002 pu RMS, cap {})",
                               starts.size(), std::max(3, need), std::max(w.opt.max_sections, need)));
   return starts;
 }

@@ -80,7 +80,9 @@ TEST_CASE("study: short sag on synth-small, full vs reduced vs baseline, reports
                                                               << *e.baseline->stalled_fraction_max_error);
   CHECK(e.reduced_passes);
   CHECK(*e.reduced->head_p_nrmse < 0.03);
-  CHECK(e.runs[1].states < e.runs[0].states / 10);  // the reduced model is much smaller
+  // the reduced model is much smaller (synth-small is tiny: 3 sections of 6 blocks, each block a
+  // composite plus one motor-D-only load per population, against ~250 customers)
+  CHECK(e.runs[1].states < e.runs[0].states / 5);
   CHECK(*e.reduced->full_peak_stalled_fraction > 0.0);
   for (const char* f : {"metrics.json", "report.md", "report.html", "validation.json", "reduction/reduced.dss",
                         "reduction/baseline.dyd", "cases/sag/full/timeseries.csv", "cases/sag/reduced/simulation.json"})
