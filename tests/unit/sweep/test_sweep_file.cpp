@@ -138,6 +138,13 @@ TEST_CASE("motor D parameters are applied to the composite spec") {
   CHECK(spec.parameters.motor_d.f_rst == 0.0);
   CHECK(spec.parameters.motor_d.t_stall == doctest::Approx(0.033));  // untouched
   CHECK_THROWS(applyParameters(spec, {{"motor_d.nope", 1.0}}));
+  // A swept Vstall or Tstall is every unit's: it replaces each motor D population's value.
+  spec.motor_d_populations = {{"a", 0.5, 0.55, 0.033}, {"b", 0.5, 0.40, 0.1}};
+  applyParameters(spec, {{"motor_d.v_stall", 0.5}, {"motor_d.t_stall", 0.05}});
+  for (const auto& pop : spec.motor_d_populations) {
+    CHECK(pop.v_stall == 0.5);
+    CHECK(pop.t_stall == 0.05);
+  }
   CHECK(isParameterKey("motor_d.lf_adj"));
   CHECK(parameterKeys().size() == 23);
 }
