@@ -50,7 +50,11 @@ void MotorD::roots(const dae::Context& ctx, std::span<const double> x, std::span
       g[kRootConTurn] = vmag - vm + kTurnMargin;
       break;
     case ContactorMode::Holding:
-      g[kRootConLevel] = vm - vm_max_;
+      // The margin makes the root start negative: Holding begins at Vm = vm_max_, and a root
+      // function that starts at exactly 0 and then rises is no sign change, so IDA never reports
+      // it (a unit whose Vm turned up right at the entry, e.g. at the end of a sag, then kept its
+      // contactors open for good: 51 of ieee8500's 1,177 units in the 0.45 pu sags).
+      g[kRootConLevel] = vm - vm_max_ - kTurnMargin;
       g[kRootConMin] = vm - vm_min_;
       break;
   }
@@ -164,11 +168,14 @@ bool MotorD::handleContactor(double vm, std::span<const int> fired) {
     case ContactorMode::Holding:
       if (fired[kRootConMin] < 0) {
         con_mode_ = ContactorMode::Falling;  // a new minimum: drop-out line again, r restarts
-      } else if (fired[kRootConLevel] > 0) {
+      } else if (fired[kRootConLevel] > 0 || vm > vm_max_ + kTurnMargin) {
         con_mode_ = ContactorMode::Rising;
       }
       break;
   }
+  // Rising past Vc1on within the same step (its level root would then start positive and never
+  // fire): the contactors are all closed, reset now.
+  if (con_mode_ == ContactorMode::Rising && vm >= p_.v_c1on) con_mode_ = ContactorMode::Idle;
   double k_after = 1.0;
   contactor(vm, k_after, dk);
   return std::abs(k_after - k_before) > 1e-12;
