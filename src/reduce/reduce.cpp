@@ -9,6 +9,7 @@
 #include <numbers>
 #include <numeric>
 #include <set>
+#include <tuple>
 
 #include "feederlab/core/error.hpp"
 #include "feederlab/core/units.hpp"
@@ -1745,7 +1746,9 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         // motor-D-only load per population (its customers' Vstall/Tstall), the rest of the
         // composite stays in one load. Same bus, same power-flow law: the split is exact in the
         // steady state, and kW by component and by population are kept.
-        std::map<int, std::vector<double>> pop_weight;  // population -> motor D share of each customer
+        // population (index, then its Vstall and Tstall: two class compositions may differ) ->
+        // motor D share of each customer
+        std::map<std::tuple<int, double, double>, std::vector<double>> pop_weight;
         bool any_population = false;
         for (std::size_t j = 0; j < g.size(); ++j) {
           const int li = loads[j];
@@ -1753,7 +1756,8 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
           const auto& cs = w.classes.at(w.classes.count(l.load_class) ? l.load_class : detail::compositionClass(l.load_class));
           const int pop = model::motorDPopulationOf(cs.motor_d_populations, l.name);
           any_population = any_population || pop >= 0;
-          auto& wv = pop_weight[pop];
+          const auto* pp = pop >= 0 ? &cs.motor_d_populations[static_cast<std::size_t>(pop)] : nullptr;
+          auto& wv = pop_weight[{pop, pp ? pp->v_stall : 0.0, pp ? pp->t_stall : 0.0}];
           wv.resize(g.size(), 0.0);
           wv[j] = cs.fractions.fm_d;
         }
@@ -1787,13 +1791,16 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
           fr.fm_d = 0.0;
           emit(piece(load.name, rest_weight), std::move(rest), rest_weight);
         }
-        for (const auto& [pop, wv] : pop_weight) {
+        std::map<int, int> same_index;  // pieces per population index (unique names)
+        for (const auto& [key, wv] : pop_weight) {
+          const int pop = std::get<0>(key);
+          const int nth = same_index[pop]++;
           model::CompositeSpec ds = spec;
           ds.fractions = model::ComponentFractions{0, 0, 0, 1, 0, 0};
           const auto first = std::find_if(wv.begin(), wv.end(), [](double x) { return x > 0.0; });
           if (first == wv.end()) continue;
           applyUnitStall(ds.parameters.motor_d, loads[static_cast<std::size_t>(first - wv.begin())]);
-          emit(piece(fmt::format("{}_d{}", load.name, pop + 1), wv), std::move(ds), wv);
+          emit(piece(nth ? fmt::format("{}_d{}_{}", load.name, pop + 1, nth + 1) : fmt::format("{}_d{}", load.name, pop + 1), wv), std::move(ds), wv);
         }
       }
       red.motor_d_blocks = std::max(red.motor_d_blocks, bno);
