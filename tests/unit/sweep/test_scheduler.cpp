@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "feederlab/core/error.hpp"
 #include "feederlab/sweep/aggregate.hpp"
@@ -47,12 +49,20 @@ struct CountingRunner {
   std::mutex mutex;
   std::map<std::string, int> calls;
   std::string fail;
+  // Cases of the fake runner take no time, so one worker could take them all before the others
+  // start (seen under load): with `spread`, a case waits 20 ms while only one worker has run any.
+  bool spread = false;
+  std::set<std::thread::id> workers;
   CaseRunner runner() {
     return [this](const Case& c, const fs::path& dir) {
+      std::size_t seen = 0;
       {
         std::lock_guard lock(mutex);
         ++calls[c.id];
+        workers.insert(std::this_thread::get_id());
+        seen = workers.size();
       }
+      if (spread && seen < 2) std::this_thread::sleep_for(std::chrono::milliseconds(20));
       if (!fail.empty() && c.id.find(fail) != std::string::npos)
         throw feederlab::core::ModelError(c.id, "made to fail by the test");
       return fakeRunner()(c, dir);
@@ -83,6 +93,7 @@ TEST_CASE("1 and 4 threads run every case once and write the same sweep.json and
   const auto dir = file.parent_path();
   CountingRunner c1, c4;
   const auto s1 = run(file, dir / "out1", 1, c1);
+  c4.spread = true;
   const auto s4 = run(file, dir / "out4", 4, c4);
   CHECK(s1.cases == 24);
   CHECK(s1.run == 24);
