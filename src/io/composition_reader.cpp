@@ -246,4 +246,15 @@ model::LoadComposition readComposition(const std::filesystem::path& path) {
   return c;
 }
 
+model::CompositeSpec readCompositeSpec(const std::filesystem::path& composition_file) {
+  const model::LoadComposition c = readComposition(composition_file);
+  model::CompositeSpec s;
+  s.name = c.name;
+  s.fractions = c.fractions;
+  s.parameters = readParameterSet(c.parameter_set);
+  s.static_override = c.static_override;
+  s.motor_d_populations = c.motor_d_populations;
+  return s;
+}
+
 }  // namespace feederlab::io

@@ -18,14 +18,7 @@ std::filesystem::path defaultDataDir() {
 }
 
 model::CompositeSpec readCompositeSpecFile(const std::filesystem::path& composition_file) {
-  const auto comp = io::readComposition(composition_file);
-  model::CompositeSpec spec;
-  spec.name = comp.name;
-  spec.fractions = comp.fractions;
-  spec.parameters = io::readParameterSet(comp.parameter_set);
-  spec.static_override = comp.static_override;
-  spec.motor_d_populations = comp.motor_d_populations;
-  return spec;
+  return io::readCompositeSpec(composition_file);
 }
 
 }  // namespace feederlab::reduce

@@ -675,6 +675,12 @@ double lineChargingVar(const model::Line& line, const powerflow::Result& r) {
   return q;
 }
 
+// The class composition a load uses: its own class, else its composition class (Unknown ->
+// Residential, Other -> Industrial).
+model::LoadClass classKey(const std::map<model::LoadClass, model::CompositeSpec>& classes, model::LoadClass c) {
+  return classes.count(c) ? c : detail::compositionClass(c);
+}
+
 // Composite of a group of loads: kW-weighted class fractions; parameters of the group's
 // dominant class (reduction.md 2.3).
 model::CompositeSpec mixSpec(const model::Feeder& f, const std::vector<int>& loads,
@@ -683,7 +689,7 @@ model::CompositeSpec mixSpec(const model::Feeder& f, const std::vector<int>& loa
   double total = 0.0;
   for (int i : loads) {
     const auto& l = f.loads[static_cast<std::size_t>(i)];
-    const auto c = classes.count(l.load_class) ? l.load_class : detail::compositionClass(l.load_class);
+    const auto c = classKey(classes, l.load_class);
     kw[c] += l.kw;
     total += l.kw;
   }
@@ -1620,19 +1626,6 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
     }
 
     // Loads: kW-equal blocks by customer voltage (motor D spread), motor D split by population.
-    // A load's stall characteristic: its class composition's population (model::unitSpec).
-    auto unitPopulation = [&](int load) -> const model::MotorDPopulation* {
-      const auto& l = f.loads[static_cast<std::size_t>(load)];
-      const auto& cs = w.classes.at(w.classes.count(l.load_class) ? l.load_class : detail::compositionClass(l.load_class));
-      const int k = model::motorDPopulationOf(cs.motor_d_populations, l.name);
-      return k < 0 ? nullptr : &cs.motor_d_populations[static_cast<std::size_t>(k)];
-    };
-    auto applyUnitStall = [&](model::MotorDParameters& d, int load) {
-      if (const auto* pop = unitPopulation(load)) {
-        d.v_stall = pop->v_stall;
-        d.t_stall = pop->t_stall;
-      }
-    };
     red.sections.resize(static_cast<std::size_t>(n));
     for (int k = 0; k < n; ++k) {
       auto& s = w.secs[static_cast<std::size_t>(k)];
@@ -1746,14 +1739,13 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         // motor-D-only load per population (its customers' Vstall/Tstall), the rest of the
         // composite stays in one load. Same bus, same power-flow law: the split is exact in the
         // steady state, and kW by component and by population are kept.
-        // population (index, then its Vstall and Tstall: two class compositions may differ) ->
-        // motor D share of each customer
+        // A customer's population (model::unitSpec) as (index, Vstall, Tstall): two class
+        // compositions may differ -> motor D share of each customer. Index -1: no populations.
         std::map<std::tuple<int, double, double>, std::vector<double>> pop_weight;
         bool any_population = false;
         for (std::size_t j = 0; j < g.size(); ++j) {
-          const int li = loads[j];
-          const auto& l = f.loads[static_cast<std::size_t>(li)];
-          const auto& cs = w.classes.at(w.classes.count(l.load_class) ? l.load_class : detail::compositionClass(l.load_class));
+          const auto& l = f.loads[static_cast<std::size_t>(loads[j])];
+          const auto& cs = w.classes.at(classKey(w.classes, l.load_class));
           const int pop = model::motorDPopulationOf(cs.motor_d_populations, l.name);
           any_population = any_population || pop >= 0;
           const auto* pp = pop >= 0 ? &cs.motor_d_populations[static_cast<std::size_t>(pop)] : nullptr;
@@ -1793,13 +1785,15 @@ Reduction reduceFeeder(const model::Feeder& full_in, const Options& opt) {
         }
         std::map<int, int> same_index;  // pieces per population index (unique names)
         for (const auto& [key, wv] : pop_weight) {
-          const int pop = std::get<0>(key);
+          const auto [pop, v_stall, t_stall] = key;
+          if (std::none_of(wv.begin(), wv.end(), [](double x) { return x > 0.0; })) continue;
           const int nth = same_index[pop]++;
           model::CompositeSpec ds = spec;
           ds.fractions = model::ComponentFractions{0, 0, 0, 1, 0, 0};
-          const auto first = std::find_if(wv.begin(), wv.end(), [](double x) { return x > 0.0; });
-          if (first == wv.end()) continue;
-          applyUnitStall(ds.parameters.motor_d, loads[static_cast<std::size_t>(first - wv.begin())]);
+          if (pop >= 0) {
+            ds.parameters.motor_d.v_stall = v_stall;
+            ds.parameters.motor_d.t_stall = t_stall;
+          }
           emit(piece(nth ? fmt::format("{}_d{}_{}", load.name, pop + 1, nth + 1) : fmt::format("{}_d{}", load.name, pop + 1), wv), std::move(ds), wv);
         }
       }

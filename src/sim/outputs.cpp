@@ -83,14 +83,7 @@ std::optional<Result> readOutputs(const std::filesystem::path& dir) {
 }
 
 model::CompositeSpec readCompositeSpec(const std::filesystem::path& composition_file) {
-  const model::LoadComposition c = io::readComposition(composition_file);
-  model::CompositeSpec s;
-  s.name = c.name;
-  s.fractions = c.fractions;
-  s.parameters = io::readParameterSet(c.parameter_set);
-  s.static_override = c.static_override;
-  s.motor_d_populations = c.motor_d_populations;
-  return s;
+  return io::readCompositeSpec(composition_file);
 }
 
 std::filesystem::path dataDir() {
